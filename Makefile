@@ -1,0 +1,32 @@
+# Two entry points: `make serve` (build the release, then serve it) and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.PHONY: serve test build validate lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/dprk-ld serve
+
+build: $(STAMP)
+	$(BIN)/dprk-ld build
+
+validate: $(STAMP)
+	$(BIN)/dprk-ld validate
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) dist

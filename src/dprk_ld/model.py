@@ -1,0 +1,193 @@
+"""The curated data, loaded and checked: what the RDF is made from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from .dates import Date, Period
+
+FINDING_KINDS: dict[str, str] = {
+    "incident": "Incident",
+    "pattern": "Pattern",
+    "statistic": "Statistic",
+    "legal-qualification": "LegalQualification",
+    "international-response": "InternationalResponse",
+    "treaty-status": "TreatyStatus",
+    "membership-status": "MembershipStatus",
+    "context": "ContextEvent",
+    "assessment": "Assessment",
+    "recommendation": "Recommendation",
+}
+
+ENTITY_KINDS: dict[str, str] = {
+    "places": "place",
+    "organizations": "org",
+    "persons": "person",
+    "instruments": "instrument",
+    "topics": "topic",
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    start: int
+    end: int
+    untitled: bool = False
+
+
+@dataclass
+class Source:
+    id: str
+    title: str
+    publisher: str
+    edition: str
+    issued: Date
+    covers: Period
+    url: str
+    language: str
+    text: str
+    text_file: Path
+    sha256: str
+    body_start: int
+    body_end: int
+    sections: list[Section]
+    seed: str | None = None
+    note: str | None = None
+
+    def section_at(self, offset: int) -> Section:
+        found = self.sections[0]
+        for s in self.sections:
+            if s.start <= offset:
+                found = s
+        return found
+
+
+@dataclass(frozen=True)
+class Quote:
+    exact: str
+    start: int
+    end: int
+    prefix: str
+    suffix: str
+
+
+@dataclass(frozen=True)
+class Quantity:
+    unit: str
+    qualifier: str
+    value: Decimal | None = None
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    counted: str | None = None
+
+
+@dataclass(frozen=True)
+class Sentence:
+    convicted: str
+    penalty: str
+    years: Decimal | None = None
+    months: Decimal | None = None
+
+    @property
+    def duration(self) -> str | None:
+        if self.years is not None:
+            return f"P{_num(self.years)}Y"
+        if self.months is not None:
+            return f"P{_num(self.months)}M"
+        return None
+
+
+def _num(d: Decimal) -> str:
+    return format(d.normalize(), "f")
+
+
+@dataclass
+class Finding:
+    source: str
+    id: str
+    kind: str
+    summary: str
+    quotes: list[Quote]
+    certainty: str
+    section: Section
+    file: str
+    line: int | None = None
+    according_to: list[str] = field(default_factory=list)
+    dates: list[Date] = field(default_factory=list)
+    period: Period | None = None
+    as_of: Date | None = None
+    places: list[str] = field(default_factory=list)
+    perpetrators: list[str] = field(default_factory=list)
+    actors: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    victims: str | None = None
+    affected: list[str] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+    rights: list[str] = field(default_factory=list)
+    institutions: list[str] = field(default_factory=list)
+    instruments: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    response: str | None = None
+    qualification: str | None = None
+    qualified_by: list[str] = field(default_factory=list)
+    status: str | None = None
+    organization: str | None = None
+    note: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}/{self.id}"
+
+    def years(self, covered: Period) -> list[int]:
+        """The years the finding concerns: from its dates, else the period the source covers."""
+        years: set[int] = {d.year for d in self.dates}
+        if self.period:
+            years.update(self.period.years())
+        if self.as_of:
+            years.add(self.as_of.year)
+        return sorted(years) if years else covered.years()
+
+
+@dataclass
+class Entity:
+    kind: str  # place, org, person, instrument, topic
+    id: str
+    label: str
+    file: str
+    line: int | None = None
+    alt: list[str] = field(default_factory=list)
+    ko: str | None = None
+    description: str | None = None
+    type: str | None = None
+    within: str | None = None  # place: containing place; org: parent organization
+    country: str | None = None
+    member_of: list[str] = field(default_factory=list)
+    jurisdiction: str | None = None
+    wikidata: str | None = None
+    geonames: str | None = None
+    codes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Retired:
+    path: str
+    reason: str
+    replaced_by: str | None = None
+
+
+@dataclass
+class Project:
+    root: Path
+    dataset: dict[str, object]
+    sources: dict[str, Source]
+    findings: list[Finding]
+    entities: dict[str, Entity]
+    concepts: dict[str, set[str]]  # scheme -> concept ids
+    retired: list[Retired]
+    external_ids: dict[str, dict[str, str]]  # wikidata/geonames id -> reference row

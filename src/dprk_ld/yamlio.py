@@ -1,0 +1,62 @@
+"""YAML reading that keeps line numbers and refuses duplicate keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class Mapping(dict[str, Any]):
+    """A YAML mapping that remembers the line it starts on (1-based)."""
+
+    line: int | None = None
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Mapping:
+    loader.flatten_mapping(node)
+    result = Mapping()
+    result.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+class YamlError(Exception):
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML file; raises YamlError with the line of the first syntax problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise YamlError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", None) from None
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        reason = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        raise YamlError(f"malformed YAML: {reason}", line) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"malformed YAML: {exc}", None) from None
+
+
+def line_of(obj: Any) -> int | None:
+    return getattr(obj, "line", None)
