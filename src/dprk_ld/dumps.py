@@ -1,0 +1,195 @@
+"""Serialize the release: deterministic dumps, their gzip, checksums and the VoID/DCAT description.
+
+Two builds of the same input give byte-identical dumps: data nodes are never blank and the few
+blank nodes of OWL and SHACL lists are given canonical labels (call `canonical` first), N-Triples and
+N-Quads lines are sorted, JSON-LD is written from sorted triples, Turtle comes from rdflib's sorted
+serializer, and gzip files carry no name and no time stamp.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD
+
+from .namespaces import BASE, DATASET_IRI, GRAPH, ID, PREFIXES, SPDX
+from .rdf import new_graph
+
+DUMP = "dprk-ld"
+MEDIA_TYPES = {
+    ".ttl": "text/turtle",
+    ".nt": "application/n-triples",
+    ".nq": "application/n-quads",
+    ".jsonld": "application/ld+json",
+    ".gz": "application/gzip",
+    ".json": "application/json",
+    ".txt": "text/plain",
+}
+
+
+def media_type(name: str) -> str:
+    return MEDIA_TYPES.get(Path(name).suffix, "application/octet-stream")
+
+
+def canonical(graph: Graph) -> Graph:
+    """The graph with its blank nodes (OWL and SHACL lists only) labelled from their content, so
+    that their labels are the same in every build. Data nodes never are blank."""
+    if not any(isinstance(t, BNode) for triple in graph for t in triple):
+        return graph
+    result = new_graph()
+    for prefix, ns in graph.namespaces():
+        result.bind(prefix, ns, override=True)
+    for triple in to_canonical_graph(graph):
+        result.add(triple)
+    return result
+
+
+def _nt_lines(graph: Graph) -> list[str]:
+    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    return sorted({line for line in text.splitlines() if line.strip()})
+
+
+def ntriples(graph: Graph) -> bytes:
+    return ("\n".join(_nt_lines(graph)) + "\n").encode("utf-8")
+
+
+def nquads(graphs: dict[str, Graph]) -> bytes:
+    lines: list[str] = []
+    for name in sorted(graphs):
+        iri = GRAPH[name]
+        lines.extend(f"{line[:-1].rstrip()} <{iri}> ." for line in _nt_lines(graphs[name]))
+    return ("\n".join(sorted(lines)) + "\n").encode("utf-8")
+
+
+def turtle(graph: Graph) -> bytes:
+    return graph.serialize(format="turtle", encoding="utf-8")
+
+
+def _compact(iri: str, prefixes: dict[str, str]) -> str:
+    best = ""
+    for prefix, ns in prefixes.items():
+        if iri.startswith(ns) and len(ns) > len(prefixes.get(best, "")):
+            local = iri[len(ns):]
+            if local and all(c.isalnum() or c in "-_." for c in local) and not local[0].isdigit():
+                best = prefix
+    return f"{best}:{iri[len(prefixes[best]):]}" if best else iri
+
+
+def jsonld(graph: Graph) -> bytes:
+    """Flattened JSON-LD with a prefix context, subjects and values in sorted order."""
+    prefixes = {k: v for k, v in PREFIXES.items() if k not in ("id",)}
+    nodes: dict[str, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
+    for s, p, o in graph:
+        subject = nodes[str(s)]
+        if p == RDF.type:
+            subject["@type"].append(_compact(str(o), prefixes))
+            continue
+        key = _compact(str(p), prefixes)
+        if isinstance(o, BNode):
+            subject[key].append({"@id": f"_:{o}"})
+        elif isinstance(o, URIRef):
+            subject[key].append({"@id": str(o)})
+        elif isinstance(o, Literal):
+            value: dict[str, object] = {"@value": str(o)}
+            if o.language:
+                value["@language"] = o.language
+            elif o.datatype and o.datatype != XSD.string:
+                value["@type"] = _compact(str(o.datatype), prefixes)
+            subject[key].append(value)
+
+    def sort_key(v: object) -> str:
+        return json.dumps(v, sort_keys=True, ensure_ascii=False)
+
+    out = []
+    for sid in sorted(nodes):
+        node: dict[str, object] = {"@id": sid if sid.startswith(("http:", "https:")) else f"_:{sid}"}
+        for key in sorted(nodes[sid]):
+            node[key] = sorted(nodes[sid][key], key=sort_key)
+        out.append(node)
+    doc = {"@context": dict(sorted(prefixes.items())), "@graph": out}
+    return (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+
+
+def gz(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    name: str
+    sha256: str
+    size: int
+    media_type: str
+
+
+def describe(files: dict[str, bytes], graph: Graph, dataset: dict[str, object],
+             counts: dict[str, int]) -> Graph:
+    """The VoID/DCAT description of the release: what it holds, its dumps and their checksums."""
+    g = new_graph()
+    ds = URIRef(DATASET_IRI)
+    g.add((ds, RDF.type, VOID.Dataset))
+    g.add((ds, RDF.type, DCAT.Dataset))
+    g.add((ds, DCTERMS.title, Literal(str(dataset.get("title", "dprk-ld")), lang="en")))
+    g.add((ds, RDFS.label, Literal(str(dataset.get("title", "dprk-ld")), lang="en")))
+    if dataset.get("description"):
+        g.add((ds, DCTERMS.description, Literal(" ".join(str(dataset["description"]).split()), lang="en")))
+    g.add((ds, DCTERMS.license, URIRef(str(dataset.get("license")))))
+    g.add((ds, DCTERMS.publisher, Literal(str(dataset.get("publisher", "")))))
+    g.add((ds, FOAF.homepage, URIRef(str(dataset.get("homepage", BASE)))))
+    if dataset.get("issued"):
+        g.add((ds, DCTERMS.issued, Literal(str(dataset["issued"]), datatype=XSD.date)))
+        g.add((ds, DCTERMS.modified, Literal(str(dataset["issued"]), datatype=XSD.date)))
+    g.add((ds, URIRef(str(DCAT) + "version"), Literal(str(dataset.get("version", "")))))
+    for kw in dataset.get("keywords", []) or []:  # type: ignore[union-attr]
+        g.add((ds, DCAT.keyword, Literal(str(kw), lang="en")))
+    g.add((ds, VOID.uriSpace, Literal(str(ID))))
+    g.add((ds, VOID.triples, Literal(len(graph), datatype=XSD.integer)))
+    g.add((ds, VOID.entities, Literal(counts.get("entities", 0), datatype=XSD.integer)))
+    g.add((ds, VOID.distinctSubjects, Literal(len(set(graph.subjects())), datatype=XSD.integer)))
+    g.add((ds, VOID.properties, Literal(len(set(graph.predicates())), datatype=XSD.integer)))
+    g.add((ds, VOID.sparqlEndpoint, URIRef(BASE + "sparql")))
+    g.add((ds, DCAT.landingPage, URIRef(BASE)))
+    for ns in ("dprk", "oa", "prov", "dcterms", "skos", "org", "foaf", "dcat", "owl"):
+        g.add((ds, VOID.vocabulary, URIRef(PREFIXES[ns])))
+    for key in ("findings", "sources", "evidence"):
+        if key in counts:
+            part = URIRef(f"{DATASET_IRI}#{key}")
+            g.add((ds, VOID.classPartition, part))
+    for name, data in sorted(files.items()):
+        dist = URIRef(f"{BASE}dumps/{name}")
+        g.add((ds, DCAT.distribution, dist))
+        if name.endswith((".ttl", ".nt", ".nq", ".jsonld", ".gz")):
+            g.add((ds, VOID.dataDump, dist))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCTERMS.title, Literal(name)))
+        g.add((dist, DCAT.downloadURL, dist))
+        g.add((dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media_type(name)}")))
+        g.add((dist, DCAT.byteSize, Literal(len(data), datatype=XSD.nonNegativeInteger)))
+        g.add((dist, DCTERMS.license, URIRef(str(dataset.get("license")))))
+        ck = URIRef(f"{dist}#sha256")
+        g.add((dist, SPDX.checksum, ck))
+        g.add((ck, RDF.type, SPDX.Checksum))
+        g.add((ck, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        g.add((ck, SPDX.checksumValue, Literal(sha256(data), datatype=XSD.hexBinary)))
+    return g
+
+
+def class_partitions(g: Graph, graph: Graph, classes: dict[str, URIRef]) -> None:
+    """Add VoID class partitions (entity counts per class) to the description graph."""
+    ds = URIRef(DATASET_IRI)
+    for key, cls in sorted(classes.items()):
+        part = URIRef(f"{DATASET_IRI}#{key}")
+        g.add((ds, VOID.classPartition, part))
+        g.add((part, VOID["class"], cls))
+        g.add((part, VOID.entities, Literal(len(set(graph.subjects(RDF.type, cls))), datatype=XSD.integer)))

@@ -1,0 +1,269 @@
+"""Turn the loaded, checked data into RDF under the dprk-ld ontology. No blank nodes: every node
+has an IRI (hash IRIs for the parts of a finding), so that dumps are stable from build to build."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
+
+from .dates import Date, Period
+from .model import FINDING_KINDS, Entity, Finding, Project, Source
+from .namespaces import DATASET_IRI, DPRK, ID, OA, ORG, PREFIXES, VOCAB, WD
+
+BIBO = Namespace("http://purl.org/ontology/bibo/")
+GEONAMES = "https://sws.geonames.org/{}/"
+INSTRUMENT_CLASS = {"treaty": DPRK.Treaty, "law": DPRK.Law, "decree": DPRK.Decree,
+                    "resolution": DPRK.Resolution}
+DATATYPE = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}
+ENTITY_CLASS = {"place": DPRK.Place, "org": ORG.Organization, "person": FOAF.Person,
+                "topic": DPRK.Topic}
+
+
+def new_graph() -> Graph:
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=True)
+    g.bind("bibo", BIBO)
+    return g
+
+
+def concept(scheme: str, cid: str) -> URIRef:
+    return VOCAB[f"{scheme}/{cid}"]
+
+
+def source_iri(sid: str) -> URIRef:
+    return ID[f"source/{sid}"]
+
+
+def finding_iri(f: Finding) -> URIRef:
+    return ID[f"finding/{f.key}"]
+
+
+def entity_iri(e: Entity) -> URIRef:
+    return ID[f"{e.kind}/{e.id}"]
+
+
+def date_literal(d: Date) -> Literal:
+    return Literal(d.lexical, datatype=DATATYPE[d.precision])
+
+
+def en(text: str) -> Literal:
+    return Literal(text, lang="en")
+
+
+def _decimal(d: Decimal) -> Literal:
+    return Literal(format(d.normalize(), "f"), datatype=XSD.decimal)
+
+
+def _period(g: Graph, node: URIRef, period: Period) -> None:
+    g.add((node, RDF.type, DCTERMS.PeriodOfTime))
+    if period.start:
+        g.add((node, DCAT.startDate, date_literal(period.start)))
+    if period.end:
+        g.add((node, DCAT.endDate, date_literal(period.end)))
+
+
+def add_source(g: Graph, src: Source, project: Project) -> None:
+    s = source_iri(src.id)
+    text = ID[f"source/{src.id}/text"]
+    g.add((s, RDF.type, DPRK.SourceDocument))
+    g.add((s, DCTERMS.identifier, Literal(src.id)))
+    g.add((s, DCTERMS.title, en(src.title)))
+    g.add((s, RDFS.label, en(src.title)))
+    g.add((s, DCTERMS.publisher, entity_iri(project.entities[src.publisher])))
+    g.add((s, BIBO.edition, Literal(src.edition)))
+    g.add((s, DCTERMS.issued, date_literal(src.issued)))
+    g.add((s, DCTERMS.language, Literal(src.language, datatype=XSD.language)))
+    g.add((s, DPRK.canonicalAddress, URIRef(src.url)))
+    covers = URIRef(f"{s}#covers")
+    g.add((s, DCTERMS.temporal, covers))
+    _period(g, covers, src.covers)
+    if src.note:
+        g.add((s, SKOS.note, en(src.note)))
+    g.add((s, DPRK.archivedText, text))
+    g.add((text, RDF.type, DPRK.ArchivedText))
+    g.add((text, RDFS.label, en(f"Archived text of {src.title}")))
+    g.add((text, DCTERMS.isFormatOf, s))
+    g.add((text, DCTERMS.format, Literal("text/plain; charset=utf-8")))
+    g.add((text, DPRK.sha256, Literal(src.sha256)))
+    g.add((text, DPRK.characterCount, Literal(len(src.text), datatype=XSD.integer)))
+    g.add((text, DPRK.bodyStart, Literal(src.body_start, datatype=XSD.integer)))
+    g.add((text, DPRK.bodyEnd, Literal(src.body_end, datatype=XSD.integer)))
+    if src.seed:
+        g.add((text, DPRK.captureFile, Literal(src.seed)))
+    for n, sec in enumerate(src.sections, 1):
+        node = ID[f"source/{src.id}/section/{sec.id}"]
+        title = f"{sec.title} (untitled opening)" if sec.untitled else sec.title
+        g.add((node, RDF.type, DPRK.Section))
+        g.add((node, DCTERMS.title, en(title)))
+        g.add((node, RDFS.label, en(title)))
+        g.add((node, DCTERMS.isPartOf, s))
+        g.add((s, DCTERMS.hasPart, node))
+        g.add((node, DPRK.sectionOrder, Literal(n, datatype=XSD.integer)))
+        g.add((node, DPRK.startOffset, Literal(sec.start, datatype=XSD.integer)))
+        g.add((node, DPRK.endOffset, Literal(sec.end, datatype=XSD.integer)))
+
+
+def add_entity(g: Graph, e: Entity, project: Project) -> None:
+    node = entity_iri(e)
+    if e.kind == "instrument":
+        g.add((node, RDF.type, DPRK.LegalInstrument))
+        g.add((node, RDF.type, INSTRUMENT_CLASS[str(e.type)]))
+    else:
+        g.add((node, RDF.type, ENTITY_CLASS[e.kind]))
+    g.add((node, RDFS.label, en(e.label)))
+    g.add((node, SKOS.prefLabel, en(e.label)))
+    g.add((node, DCTERMS.identifier, Literal(e.id)))
+    if e.ko:
+        g.add((node, SKOS.prefLabel, Literal(e.ko, lang="ko")))
+    for alt in e.alt:
+        g.add((node, SKOS.altLabel, en(alt)))
+    if e.description:
+        g.add((node, DCTERMS.description, en(e.description)))
+    if e.kind == "place":
+        g.add((node, DPRK.placeType, concept("place-types", str(e.type))))
+        if e.within:
+            g.add((node, DPRK.locatedIn, ID[f"place/{e.within}"]))
+        names = {"iso3166_alpha2": DPRK.iso3166Alpha2, "iso3166_alpha3": DPRK.iso3166Alpha3,
+                 "iso3166_numeric": DPRK.iso3166Numeric, "cow": DPRK.cowCode}
+        for key, value in sorted(e.codes.items()):
+            g.add((node, names[key], Literal(value)))
+    elif e.kind == "org":
+        g.add((node, DPRK.actorType, concept("actor-types", str(e.type))))
+        if e.within:
+            g.add((node, ORG.subOrganizationOf, ID[f"org/{e.within}"]))
+        if e.country:
+            g.add((node, DPRK.country, ID[f"place/{e.country}"]))
+    elif e.kind == "person":
+        g.add((node, FOAF.name, Literal(e.label)))
+        for m in e.member_of:
+            g.add((node, ORG.memberOf, ID[f"org/{m}"]))
+    elif e.kind == "instrument" and e.jurisdiction:
+        g.add((node, DPRK.jurisdiction, ID[f"place/{e.jurisdiction}"]))
+    if e.wikidata:
+        g.add((node, OWL.sameAs, WD[e.wikidata]))
+    if e.geonames:
+        g.add((node, OWL.sameAs, URIRef(GEONAMES.format(e.geonames))))
+
+
+def add_finding(g: Graph, f: Finding, project: Project) -> None:
+    src = project.sources[f.source]
+    node = finding_iri(f)
+    ent = project.entities
+    g.add((node, RDF.type, DPRK.Finding))
+    g.add((node, RDF.type, DPRK[FINDING_KINDS[f.kind]]))
+    g.add((node, DCTERMS.identifier, Literal(f.key)))
+    g.add((node, DPRK.summary, en(f.summary)))
+    g.add((node, DCTERMS.source, source_iri(f.source)))
+    g.add((node, PROV.wasDerivedFrom, source_iri(f.source)))
+    g.add((node, DPRK.section, ID[f"source/{f.source}/section/{f.section.id}"]))
+    g.add((node, DPRK.certainty, concept("certainty", f.certainty)))
+    for d in f.dates:
+        g.add((node, DPRK.eventDate, date_literal(d)))
+    if f.period:
+        p = URIRef(f"{node}#period")
+        g.add((node, DCTERMS.temporal, p))
+        _period(g, p, f.period)
+    if f.as_of:
+        g.add((node, DPRK.asOf, date_literal(f.as_of)))
+    for year in f.years(src.covers):
+        g.add((node, DPRK.year, Literal(f"{year:04d}", datatype=XSD.gYear)))
+    for prop, ids in ((DPRK.accordingTo, f.according_to), (DPRK.perpetrator, f.perpetrators),
+                      (DPRK.actor, f.actors), (DPRK.target, f.targets),
+                      (DPRK.qualifiedBy, f.qualified_by)):
+        for i in ids:
+            g.add((node, prop, entity_iri(ent[i])))
+    for p_id in f.places:
+        g.add((node, DCTERMS.spatial, entity_iri(ent[p_id])))
+    for i in f.instruments:
+        g.add((node, DPRK.instrument, entity_iri(ent[i])))
+    for t in f.topics:
+        g.add((node, DPRK.topic, entity_iri(ent[t])))
+    for prop, scheme, ids in ((DPRK.affectedGroup, "affected-groups", f.affected),
+                              (DPRK.violationType, "violation-types", f.violations),
+                              (DPRK.rightConcerned, "rights", f.rights),
+                              (DPRK.institution, "institutions", f.institutions)):
+        for i in ids:
+            g.add((node, prop, concept(scheme, i)))
+    if f.victims:
+        g.add((node, DPRK.victimDescription, en(f.victims)))
+    if f.response:
+        g.add((node, DPRK.responseType, concept("response-types", f.response)))
+    if f.qualification:
+        g.add((node, DPRK.legalQualification, concept("legal-qualifications", f.qualification)))
+    if f.status:
+        g.add((node, DPRK.status, concept("statuses", f.status)))
+    if f.organization:
+        g.add((node, DPRK.membershipOf, entity_iri(ent[f.organization])))
+    if f.note:
+        g.add((node, SKOS.editorialNote, en(f.note)))
+    for n, q in enumerate(f.quantities, 1):
+        qn = URIRef(f"{node}#quantity-{n}")
+        g.add((node, DPRK.quantity, qn))
+        g.add((qn, RDF.type, DPRK.Quantity))
+        for prop, value in ((DPRK.value, q.value), (DPRK.minValue, q.minimum), (DPRK.maxValue, q.maximum)):
+            if value is not None:
+                g.add((qn, prop, _decimal(value)))
+        g.add((qn, DPRK.unit, concept("units", q.unit)))
+        g.add((qn, DPRK.qualifier, concept("quantity-qualifiers", q.qualifier)))
+        if q.counted:
+            g.add((qn, DPRK.counted, en(q.counted)))
+    for n, s in enumerate(f.sentences, 1):
+        sn = URIRef(f"{node}#sentence-{n}")
+        g.add((node, DPRK.sentence, sn))
+        g.add((sn, RDF.type, DPRK.Sentence))
+        g.add((sn, DPRK.convicted, en(s.convicted)))
+        g.add((sn, DPRK.penalty, concept("penalties", s.penalty)))
+        if s.duration:
+            g.add((sn, DPRK["term"], Literal(s.duration, datatype=XSD.duration)))
+    text = ID[f"source/{f.source}/text"]
+    for n, q in enumerate(f.quotes, 1):
+        ev = ID[f"evidence/{f.key}/{n}"]
+        target, quote, pos = (URIRef(f"{ev}#{part}") for part in ("target", "quote", "position"))
+        g.add((node, DPRK.evidence, ev))
+        g.add((ev, RDF.type, DPRK.Evidence))
+        g.add((ev, RDF.type, OA.Annotation))
+        g.add((ev, OA.hasBody, node))
+        g.add((ev, OA.hasTarget, target))
+        g.add((target, RDF.type, OA.SpecificResource))
+        g.add((target, OA.hasSource, text))
+        g.add((target, OA.hasSelector, quote))
+        g.add((target, OA.hasSelector, pos))
+        g.add((quote, RDF.type, OA.TextQuoteSelector))
+        g.add((quote, OA.exact, Literal(q.exact)))
+        g.add((quote, OA.prefix, Literal(q.prefix)))
+        g.add((quote, OA.suffix, Literal(q.suffix)))
+        g.add((pos, RDF.type, OA.TextPositionSelector))
+        g.add((pos, OA.start, Literal(q.start, datatype=XSD.nonNegativeInteger)))
+        g.add((pos, OA.end, Literal(q.end, datatype=XSD.nonNegativeInteger)))
+
+
+def add_dataset(g: Graph, project: Project) -> None:
+    """The dataset node: what the release is, its license; VoID/DCAT add counts and dumps."""
+    ds = URIRef(DATASET_IRI)
+    meta = project.dataset
+    g.add((ds, RDF.type, VOID.Dataset))
+    g.add((ds, RDF.type, DCAT.Dataset))
+    g.add((ds, DCTERMS.title, en(str(meta.get("title", "dprk-ld")))))
+    g.add((ds, RDFS.label, en(str(meta.get("title", "dprk-ld")))))
+    if meta.get("description"):
+        g.add((ds, DCTERMS.description, en(" ".join(str(meta["description"]).split()))))
+    if meta.get("license"):
+        g.add((ds, DCTERMS.license, URIRef(str(meta["license"]))))
+    for src in project.sources.values():
+        g.add((ds, DCTERMS.source, source_iri(src.id)))
+
+
+def data_graph(project: Project) -> Graph:
+    """Sources, entities and findings: the curated content of the release."""
+    g = new_graph()
+    add_dataset(g, project)
+    for src in project.sources.values():
+        add_source(g, src, project)
+    for e in project.entities.values():
+        add_entity(g, e, project)
+    for f in project.findings:
+        add_finding(g, f, project)
+    return g

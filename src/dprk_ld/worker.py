@@ -1,0 +1,298 @@
+"""Query workers: processes that run queries and can be killed and replaced.
+
+pyoxigraph cannot cancel a query from Python, and some queries block inside the engine (a
+cartesian product, an unbounded property path, an ORDER BY over millions of rows). So the web
+process never evaluates a query itself: it hands each :class:`~dprk_ld.sparql.Job` to a worker
+process forked from it (the store is shared copy-on-write, so a worker starts in milliseconds
+whatever the size of the data) and waits for the answer with a deadline. A worker that passes
+the deadline, or grows past its memory cap, is killed (SIGKILL) and replaced by a fresh fork;
+the request gets a 503. Other requests go on with the other workers meanwhile.
+
+The memory cap is enforced twice: ``RLIMIT_AS`` inside the worker (an allocation beyond it fails
+and the worker dies) and the parent's watch of the worker's resident memory while it waits.
+A worker also dies with its parent (``PR_SET_PDEATHSIG``) and when its pipe closes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import logging
+import multiprocessing
+import os
+import queue
+import resource
+import select
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from .errors_http import HttpError, internal_error, service_unavailable
+
+log = logging.getLogger(__name__)
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+_PR_SET_PDEATHSIG = 1
+
+
+@dataclass
+class PoolConfig:
+    size: int = 2
+    deadline: float = 10.0  # seconds a query may run
+    queue_timeout: float = 10.0  # seconds a request may wait for a free worker
+    memory_cap: int = 1024 * 1024 * 1024  # bytes a worker may grow by
+    poll_interval: float = 0.05
+
+
+def _rss(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _vm_size() -> int | None:
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[0]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _die_with_parent() -> None:
+    with contextlib.suppress(Exception):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def _limit_memory(cap: int) -> None:
+    size = _vm_size()
+    if size is None:
+        return
+    limit = size + cap
+    with contextlib.suppress(ValueError, OSError):
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _child_main(
+    conn: Connection,
+    store: Any,
+    execute: Callable[[Any, Any], Any],
+    inherited: list[Connection],
+    memory_cap: int,
+    parent_pid: int,
+) -> None:
+    for other in inherited:
+        with contextlib.suppress(OSError):
+            other.close()
+    _die_with_parent()
+    if os.getppid() != parent_pid:  # the parent died before the death signal was armed
+        os._exit(0)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _limit_memory(memory_cap)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            os._exit(0)
+        try:
+            reply: tuple[str, Any] = ("ok", execute(store, job))
+        except MemoryError:
+            reply = ("memory", None)
+        except Exception as exc:  # reported as a generic failure, never with its text
+            reply = ("failed", type(exc).__name__)
+        try:
+            conn.send(reply)
+        except MemoryError:
+            os._exit(3)
+        except (OSError, ValueError):
+            os._exit(0)
+
+
+class _Worker:
+    def __init__(self, process: multiprocessing.process.BaseProcess, conn: Connection) -> None:
+        self.process = process
+        self.conn = conn
+        self.baseline = _rss(process.pid or 0) or 0
+        self.poller = select.poll()  # one poll object per worker: cheaper than conn.poll()
+        self.poller.register(conn.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
+
+    def ready(self, timeout: float) -> bool:
+        return bool(self.poller.poll(max(0, int(timeout * 1000))))
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid or 0
+
+
+class QueryPool:
+    """A fixed number of killable query workers over one store."""
+
+    def __init__(
+        self,
+        store: Any,
+        execute: Callable[[Any, Any], Any],
+        config: PoolConfig | None = None,
+    ) -> None:
+        self.store = store
+        self.execute = execute
+        self.config = config or PoolConfig()
+        self._ctx = multiprocessing.get_context("fork")
+        self._lock = threading.Lock()
+        # held while a query runs in this process, and while forking: a fork never copies a
+        # store that another thread is in the middle of reading
+        self._inline_lock = threading.Lock()
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._all: dict[int, _Worker] = {}
+        self._closed = False
+        self.killed = 0  # workers killed for a deadline or the memory cap
+        for _ in range(max(1, self.config.size)):
+            self._idle.put(self._spawn())
+
+    # -- lifecycle --
+
+    def _spawn(self) -> _Worker:
+        with self._lock:
+            if self._closed:
+                raise service_unavailable("The query service is shutting down.")
+            parent_end, child_end = self._ctx.Pipe(duplex=True)
+            inherited = [w.conn for w in self._all.values()]
+            process = self._ctx.Process(
+                target=_child_main,
+                args=(child_end, self.store, self.execute, inherited, self.config.memory_cap,
+                      os.getpid()),
+                name="dprk-ld-query-worker",
+                daemon=True,
+            )
+            with self._inline_lock:
+                process.start()
+            child_end.close()
+            worker = _Worker(process, parent_end)
+            self._all[worker.pid] = worker
+            return worker
+
+    def _discard(self, worker: _Worker) -> None:
+        with self._lock:
+            self._all.pop(worker.pid, None)
+        with contextlib.suppress(ProcessLookupError, OSError):
+            os.kill(worker.pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            worker.conn.close()
+        worker.process.join(timeout=5)
+
+    def _replace(self, worker: _Worker) -> int | None:
+        """Kill ``worker`` (if it still runs), put a fresh one in its place; its exit code."""
+        self._discard(worker)
+        if not self._closed:
+            with contextlib.suppress(HttpError):
+                self._idle.put(self._spawn())
+        return worker.process.exitcode
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            workers = list(self._all.values())
+            self._all.clear()
+        for worker in workers:
+            with contextlib.suppress(ProcessLookupError, OSError):
+                os.kill(worker.pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                worker.conn.close()
+        for worker in workers:
+            worker.process.join(timeout=5)
+
+    @property
+    def pids(self) -> list[int]:
+        with self._lock:
+            return list(self._all)
+
+    # -- running a job --
+
+    def run_inline(self, job: Any) -> Any:
+        """Run a job in this process. Only for jobs whose cost is bounded by construction (the
+        caller decides: one triple pattern, rows capped); never for arbitrary queries."""
+        with self._inline_lock:
+            try:
+                return self.execute(self.store, job)
+            except MemoryError:
+                raise self._memory_error() from None
+            except Exception as exc:
+                log.error("inline query failed with %s", type(exc).__name__)
+                raise internal_error() from None
+
+    def run(self, job: Any, deadline: float | None = None) -> Any:
+        """The worker's result for ``job``; a 503 :class:`HttpError` if it is stopped."""
+        cfg = self.config
+        deadline = cfg.deadline if deadline is None else deadline
+        try:
+            worker = self._idle.get(timeout=cfg.queue_timeout)
+        except queue.Empty:
+            raise service_unavailable(
+                "All query workers are busy; try again shortly.", "busy", retry_after=5
+            ) from None
+        try:
+            worker.conn.send(job)
+        except (OSError, ValueError):
+            self._replace(worker)
+            raise service_unavailable("The query worker failed; try again.",
+                                      retry_after=1) from None
+        end = time.monotonic() + deadline
+        first = True
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                self.killed += 1
+                self._replace(worker)
+                raise service_unavailable(
+                    f"The query was stopped at the deadline of {deadline:g} s.",
+                    "query_timeout", retry_after=None, limit_seconds=deadline)
+            try:
+                ready = worker.ready(min(left, cfg.poll_interval))
+            except (OSError, ValueError):
+                ready = True
+            if ready:
+                try:
+                    status, value = worker.conn.recv()
+                except (EOFError, OSError, ValueError):
+                    time.sleep(0.01)  # let it finish dying, so its exit code tells why
+                    raise self._crash_error(self._replace(worker)) from None
+                if status == "ok":
+                    self._idle.put(worker)
+                    return value
+                if status == "memory":
+                    self.killed += 1
+                    self._replace(worker)
+                    raise self._memory_error()
+                self._idle.put(worker)
+                log.error("query worker failed with %s", value)
+                raise internal_error()
+            if first:
+                first = False
+                continue
+            rss = _rss(worker.pid)
+            if rss is not None and worker.baseline and rss - worker.baseline > cfg.memory_cap:
+                self.killed += 1
+                self._replace(worker)
+                raise self._memory_error()
+
+    def _memory_error(self) -> HttpError:
+        cap_mb = self.config.memory_cap // (1024 * 1024)
+        return service_unavailable(
+            f"The query was stopped at the memory cap of {cap_mb} MiB.", "query_memory",
+            limit_mib=cap_mb)
+
+    def _crash_error(self, exitcode: int | None) -> HttpError:
+        self.killed += 1
+        if exitcode is not None and exitcode in (-signal.SIGABRT, -signal.SIGKILL, 3):
+            return self._memory_error()
+        return service_unavailable("The query stopped its worker; it was replaced.",
+                                   "unavailable")

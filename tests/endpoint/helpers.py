@@ -1,0 +1,82 @@
+"""Helpers shared by the endpoint tests (no fixtures here: see conftest.py)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import threading
+from typing import Any
+
+from dprk_ld.errors_http import CODES
+
+ERROR_KEYS = {"status", "code", "title", "message", "details"}
+
+
+def assert_error_shape(resp: Any, status: int, code: str | None = None) -> dict[str, Any]:
+    """Check a response is the one error shape (JSON) with this status; return the record."""
+    assert resp.status_code == status, (resp.status_code, resp.data[:500])
+    assert resp.headers["Content-Type"].startswith("application/json"), resp.headers
+    record = json.loads(resp.data)
+    assert set(record) == {"error"}
+    err = record["error"]
+    assert set(err) == ERROR_KEYS
+    assert err["status"] == status
+    assert isinstance(err["message"], str) and err["message"]
+    assert isinstance(err["details"], dict)
+    assert err["code"] in CODES and CODES[err["code"]] == status
+    if code is not None:
+        assert err["code"] == code, err
+    text = resp.data.decode("utf-8")
+    assert "Traceback" not in text and "/work/" not in text and ".py" not in text
+    return err
+
+
+class ConnectionCounter:
+    """A TCP listener on loopback that counts the connections it receives."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.sock.settimeout(0.2)
+        self.port: int = self.sock.getsockname()[1]
+        self.count = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/sparql"
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.count += 1
+            try:
+                conn.settimeout(0.5)
+                with contextlib.suppress(OSError):
+                    conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 500 Nope\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            except OSError:
+                pass
+            finally:
+                conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self.sock.close()
+        self._thread.join(timeout=2)
+
+    def __enter__(self) -> ConnectionCounter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

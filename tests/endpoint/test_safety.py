@@ -1,0 +1,339 @@
+"""Every safety rule of the endpoint, each with a test that fails without it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from urllib.parse import quote
+
+import pytest
+
+from .helpers import ConnectionCounter, assert_error_shape
+
+FORM = "application/x-www-form-urlencoded"
+COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+VALUES = " ".join(str(i) for i in range(100))
+# 100^5 = 10^10 solutions: blocks inside the engine far past any deadline
+CARTESIAN = ("SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(
+    f"VALUES ?{v} {{ {VALUES} }}" for v in "abcde") + " }")
+# an ORDER BY over the same product materializes it: memory grows until something stops it
+SORTED = ("SELECT ?a WHERE { " + " ".join(f"VALUES ?{v} {{ {VALUES} }}" for v in "abcde")
+          + " } ORDER BY DESC(?e) LIMIT 1")
+
+
+def q(text: str) -> str:
+    return "/sparql?query=" + quote(text)
+
+
+def count_all(client) -> int:
+    resp = client.get(q(COUNT_ALL))
+    assert resp.status_code == 200
+    return int(json.loads(resp.data)["results"]["bindings"][0]["n"]["value"])
+
+
+# --- no outbound request, ever ------------------------------------------------------------------
+
+def service_queries(url: str) -> list[str]:
+    base = url.rsplit("/", 1)[0] + "/"
+    return [
+        f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"select * where {{ service <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SeRvIcE SILENT <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE<{url}>{{?s ?p ?o}} }}",
+        f"SELECT * WHERE {{ SERVICE # a comment\n <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ VALUES ?u {{ <{url}> }} SERVICE ?u {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ BIND(<{url}> AS ?u) SERVICE SILENT ?u {{ ?s ?p ?o }} }}",
+        f"PREFIX x: <{base}> SELECT * WHERE {{ SERVICE x:sparql {{ ?s ?p ?o }} }}",
+        f"BASE <{base}> SELECT * WHERE {{ SERVICE <sparql> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ OPTIONAL {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+        f"SELECT * WHERE {{ {{ SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+        f"ASK {{ FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"DESCRIBE ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERV\\u0049CE <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}",
+    ]
+
+
+def test_the_listener_sees_what_the_engine_would_do() -> None:
+    """Control: pyoxigraph on its own does connect for SERVICE; so the refusal matters."""
+    with ConnectionCounter() as listener:
+        code = (
+            "import pyoxigraph as ox\n"
+            "try:\n"
+            f"    list(ox.Store().query('SELECT * WHERE {{ SERVICE <{listener.url}> "
+            "{ ?s ?p ?o } }'))\n"
+            "except Exception:\n"
+            "    pass\n"
+        )
+        subprocess.run([sys.executable, "-c", code], timeout=60, check=True)
+        deadline = time.monotonic() + 5
+        while listener.count == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert listener.count >= 1
+
+
+def test_service_is_refused_in_every_form(client) -> None:
+    with ConnectionCounter() as listener:
+        for query in service_queries(listener.url):
+            for resp in (
+                client.get(q(query)),
+                client.post("/sparql", data="query=" + quote(query), content_type=FORM),
+                client.post("/sparql", data=query.encode(),
+                            content_type="application/sparql-query"),
+            ):
+                assert_error_shape(resp, 403, "service_refused")
+        time.sleep(0.3)
+        assert listener.count == 0
+
+
+def test_service_as_a_plain_word_is_not_refused(client) -> None:
+    for query in [
+        "SELECT ?service WHERE { BIND(1 AS ?service) }",
+        'SELECT * WHERE { BIND("SERVICE <http://127.0.0.1:9/>" AS ?x) }',
+        "SELECT * WHERE { BIND(<http://example.org/SERVICE> AS ?x) }",
+        "PREFIX service: <http://example.org/> SELECT * WHERE { BIND(service:x AS ?x) }",
+        "SELECT * WHERE { BIND(1 AS ?x) } # SERVICE <http://127.0.0.1:9/> { }",
+    ]:
+        assert client.get(q(query)).status_code == 200, query
+
+
+def test_graph_selection_never_fetches(client) -> None:
+    with ConnectionCounter() as listener:
+        url = listener.url
+        for path in (
+            q(f"SELECT (COUNT(*) AS ?n) FROM <{url}> WHERE {{ ?s ?p ?o }}"),
+            q(f"SELECT (COUNT(*) AS ?n) FROM NAMED <{url}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"),
+            q(COUNT_ALL) + "&default-graph-uri=" + quote(url),
+            q(COUNT_ALL) + "&named-graph-uri=" + quote(url),
+            q("SELECT (COUNT(*) AS ?n) FROM <file:///etc/passwd> WHERE { ?s ?p ?o }"),
+        ):
+            resp = client.get(path)
+            assert resp.status_code == 200
+            assert json.loads(resp.data)["results"]["bindings"][0]["n"]["value"] == "0"
+        time.sleep(0.3)
+        assert listener.count == 0
+
+
+# --- read-only ----------------------------------------------------------------------------------
+
+def test_updates_are_refused_by_every_route_and_change_nothing(client) -> None:
+    before = count_all(client)
+    with ConnectionCounter() as listener:
+        update = "INSERT DATA { GRAPH <http://example.org/g> { <http://a> <http://b> <http://c> } }"
+        load = f"LOAD <{listener.url}>"
+        attempts = [
+            client.post("/sparql", data="update=" + quote(update), content_type=FORM),
+            client.post("/sparql", data=update.encode(), content_type="application/sparql-update"),
+            client.post("/sparql", data=load.encode(), content_type="application/sparql-update"),
+            client.get("/sparql?update=" + quote("CLEAR ALL")),
+            client.get(q(update)),
+            client.get(q("PREFIX x: <http://x/> DELETE WHERE { ?s ?p ?o }")),
+            client.get(q(load)),
+            client.get(q("CLEAR ALL")),
+            client.get(q("drop all")),
+            client.post("/sparql", data="query=" + quote("CLEAR ALL"), content_type=FORM),
+            client.post("/sparql", data=b"DROP ALL", content_type="application/sparql-query"),
+            client.get(q("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }")),
+            client.get(q(COUNT_ALL) + "&using-graph-uri=http%3A%2F%2Fg"),
+            client.get(q("\\u0049NSERT DATA { <http://a> <http://b> <http://c> }")),
+        ]
+        for resp in attempts:
+            assert_error_shape(resp, 403, "update_refused")
+        assert listener.count == 0
+    assert count_all(client) == before == 22
+
+
+# --- deadline, memory cap, a killable worker ----------------------------------------------------
+
+def test_deadline_kills_the_worker_and_others_are_answered(app_factory) -> None:
+    app = app_factory(QUERY_TIMEOUT=2.0, QUERY_WORKERS=2)
+    client = app.test_client()
+    pool = app.extensions["dprk_ld"].pool
+    old_pids = set(pool.pids)
+    heavy: dict[str, object] = {}
+
+    def run_heavy() -> None:
+        started = time.monotonic()
+        resp = app.test_client().post("/sparql", data=CARTESIAN.encode(),
+                                      content_type="application/sparql-query")
+        heavy["resp"], heavy["seconds"] = resp, time.monotonic() - started
+
+    thread = threading.Thread(target=run_heavy)
+    thread.start()
+    time.sleep(0.3)
+    # meanwhile, another query is answered at once by the other worker
+    started = time.monotonic()
+    assert count_all(client) == 22
+    assert time.monotonic() - started < 1.0
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    assert_error_shape(heavy["resp"], 503, "query_timeout")
+    assert 1.9 <= heavy["seconds"] < 6
+    # the stuck worker was killed and replaced
+    assert len(old_pids - set(pool.pids)) == 1
+    assert len(pool.pids) == 2
+    dead = (old_pids - set(pool.pids)).pop()
+    assert not os.path.exists(f"/proc/{dead}") or _is_zombie(dead)
+    assert count_all(client) == 22  # the pool still works
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+def test_the_memory_cap_stops_a_query(app_factory) -> None:
+    app = app_factory(QUERY_TIMEOUT=60, QUERY_MEMORY_MB=150, QUERY_WORKERS=1)
+    client = app.test_client()
+    started = time.monotonic()
+    resp = client.post("/sparql", data=SORTED.encode(), content_type="application/sparql-query")
+    assert_error_shape(resp, 503, "query_memory")
+    assert time.monotonic() - started < 30  # stopped by the cap, well before the deadline
+    assert count_all(client) == 22
+
+
+def test_the_deadline_is_configurable_and_normal_queries_pass(app_factory) -> None:
+    app = app_factory(QUERY_TIMEOUT=0.5)
+    client = app.test_client()
+    assert count_all(client) == 22
+    started = time.monotonic()
+    assert_error_shape(client.get(q(CARTESIAN)), 503, "query_timeout")
+    assert time.monotonic() - started < 3
+
+
+# --- limits checked before the engine -----------------------------------------------------------
+
+def test_query_size_limit(app_factory) -> None:
+    client = app_factory(MAX_QUERY_BYTES=1000).test_client()
+    big = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 1000
+    assert_error_shape(client.get(q(big)), 413, "query_too_large")
+    assert_error_shape(client.post("/sparql", data=big.encode(),
+                                   content_type="application/sparql-query"), 413)
+    assert_error_shape(client.post("/sparql", data="query=" + quote(big), content_type=FORM), 413)
+    assert client.get(q("SELECT * WHERE { ?s ?p ?o } LIMIT 1")).status_code == 200
+
+
+def test_body_size_limit(app_factory) -> None:
+    client = app_factory(MAX_BODY_BYTES=10_000).test_client()
+    resp = client.post("/sparql", data="query=" + "x" * 20_000, content_type=FORM)
+    assert_error_shape(resp, 413, "payload_too_large")
+
+
+def test_the_engine_crashes_on_deep_nesting_without_the_check() -> None:
+    """Control: this is why nesting depth is checked before the engine."""
+    code = ("import pyoxigraph as ox\n"
+            "ox.Store().query('SELECT * WHERE ' + '{' * 5000 + '}' * 5000)\n")
+    proc = subprocess.run([sys.executable, "-c", code], timeout=60, capture_output=True)
+    assert proc.returncode != 0
+
+
+@pytest.mark.parametrize("opener,closer", [("{", "}"), ("(", ")"), ("[", "]")])
+def test_nesting_depth_limit(app, client, opener: str, closer: str) -> None:
+    pids = set(app.extensions["dprk_ld"].pool.pids)
+    deep = "SELECT * WHERE " + "{" * 5000 + "}" * 5000
+    if opener != "{":
+        deep = "SELECT * WHERE { FILTER " + opener * 5000 + "1" + closer * 5000 + " }"
+    err = assert_error_shape(client.get(q(deep)), 400, "query_too_deep")
+    assert err["details"]["limit"] == 64
+    assert set(app.extensions["dprk_ld"].pool.pids) == pids  # no worker died
+    # brackets inside strings, IRIs and comments are not nesting
+    fine = 'SELECT * WHERE { BIND("' + "{" * 500 + '" AS ?x) } # ' + "{" * 500
+    assert client.get(q(fine)).status_code == 200
+
+
+def test_row_limit_truncates_visibly(app_factory) -> None:
+    client = app_factory(MAX_ROWS=5).test_client()
+    everything = "SELECT * WHERE { ?s ?p ?o }"
+    for accept, count in [
+        ("application/sparql-results+json",
+         lambda d: len(json.loads(d)["results"]["bindings"])),
+        ("application/sparql-results+xml", lambda d: d.count(b"<result>")),
+        ("text/csv", lambda d: d.count(b"\r\n") - 1),
+        ("text/tab-separated-values", lambda d: d.count(b"\n") - 1),
+    ]:
+        resp = client.get(q(everything), headers={"Accept": accept})
+        assert resp.status_code == 200
+        assert resp.headers["X-SPARQL-Truncated"] == "true"
+        assert "truncated" in resp.headers["Warning"]
+        assert count(resp.data) == 5, accept
+    graph = client.get(q("CONSTRUCT WHERE { ?s ?p ?o }"),
+                       headers={"Accept": "application/n-triples"})
+    assert graph.headers["X-SPARQL-Truncated"] == "true"
+    assert graph.data.count(b"\n") == 5
+    turtle = client.get(q("CONSTRUCT WHERE { ?s ?p ?o }"), headers={"Accept": "text/turtle"})
+    assert turtle.headers["X-SPARQL-Truncated"] == "true"
+    # within the limit: no signal
+    for query in ("SELECT * WHERE { ?s ?p ?o } LIMIT 3",
+                  "SELECT * WHERE { ?s ?p ?o } LIMIT 5",
+                  "SELECT ?f WHERE { ?f a <https://w3id.org/dprk-ld/ontology#Finding> }",
+                  "ASK { ?s ?p ?o }"):
+        resp = client.get(q(query))
+        assert resp.status_code == 200
+        assert "X-SPARQL-Truncated" not in resp.headers, query
+        assert resp.headers["X-SPARQL-Max-Rows"] == "5"
+
+
+# --- malformed input: always a 4xx, never a 500 -------------------------------------------------
+
+def test_bad_utf8_and_nul(client) -> None:
+    for resp in (
+        client.get("/sparql?query=ASK%20%7B%7D%FF"),
+        client.get("/sparql?query=%C3%28"),
+        client.post("/sparql", data=b"query=ASK%20%7B%7D%FF", content_type=FORM),
+        client.post("/sparql", data=b"ASK {} \xff\xfe", content_type="application/sparql-query"),
+        client.get("/sparql?query=ASK%20%7B%7D%00"),
+        client.post("/sparql", data=b"ASK {}\x00", content_type="application/sparql-query"),
+        client.get("/sparql?default-graph-uri=%FF&query=ASK%7B%7D"),
+    ):
+        assert_error_shape(resp, 400, "invalid_encoding")
+
+
+def test_huge_urls_and_many_parameters(app_factory) -> None:
+    client = app_factory(MAX_URL_BYTES=4096).test_client()
+    assert_error_shape(client.get(q("ASK {}") + "&x=" + "y" * 5000), 414, "uri_too_long")
+    many = "&".join(f"p{i}=1" for i in range(200))
+    assert_error_shape(client.get(q("ASK {}") + "&" + many), 400, "invalid_parameter")
+    graphs = "&".join("default-graph-uri=http%3A%2F%2Fg" + str(i) for i in range(65))
+    assert_error_shape(client.get(q("ASK {}") + "&" + graphs), 400)
+
+
+@pytest.mark.parametrize("accept", [
+    "*/*;q=abc", "text/csv;q=", ";", ",,,,", "\u00e9/\u00e9", "a" * 10_000,
+    ", ".join(["text/x-nothing"] * 5000), "*/*;q=0", "application/json;q=0.5;q=0.6",
+    "text/csv;charset=\"unterminated", "*", "/", "text/", "/csv",
+])
+def test_odd_accept_headers(client, accept: str) -> None:
+    resp = client.get(q("SELECT * WHERE { ?s ?p ?o } LIMIT 1"), headers={"Accept": accept})
+    assert resp.status_code in (200, 406), (accept, resp.status_code)
+    if resp.status_code == 406:
+        assert_error_shape(resp, 406, "not_acceptable")
+    sd = client.get("/sparql", headers={"Accept": accept})
+    assert sd.status_code in (200, 406)
+
+
+@pytest.mark.parametrize("path", [
+    "/sparql/../../etc/passwd", "/static/../app.py", "/static/%2e%2e/app.py",
+    "/static/..%2f..%2fpyproject.toml", "/static/%00", "/sparql%00", "//etc/passwd",
+    "/static/../../../../etc/passwd", "/static/query.js%00.txt", "/sparql/", "/%2e%2e/%2e%2e/",
+    "/static/" + "a/" * 500,
+])
+def test_path_tricks(client, path: str) -> None:
+    resp = client.get(path)
+    assert 400 <= resp.status_code < 500, (path, resp.status_code)
+    assert b"root:" not in resp.data and b"[project]" not in resp.data
+    resp.close()
+
+
+def test_odd_content_types(client) -> None:
+    for ctype in ("", "garbage", "application/sparql-query; charset", "multipart/form-data",
+                  "application/x-www-form-urlencoded; charset=\u00e9", "application/json"):
+        resp = client.post("/sparql", data=b"query=ASK%7B%7D", headers={"Content-Type": ctype})
+        assert 400 <= resp.status_code < 500, (ctype, resp.status_code)
