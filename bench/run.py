@@ -112,21 +112,23 @@ def text(n: int) -> str:
 
 
 def queries(category: str, subjects: list[str], count: int, distinct: bool) -> list[str]:
+    """``count`` queries of a category. Distinct ones differ in their text (a numbered comment,
+    and the subject or word they ask about) but not in their cost, so no cache can help and
+    every one costs the engine the same; repeated ones are a small fixed set."""
     out = []
     for i in range(count):
-        n = i if distinct else i % 8
+        n = i % 8
         if category == "lookup":
-            subject = subjects[i % len(subjects)]
-            n = (i // len(subjects)) + 1 if distinct else 10
-            out.append(lookup(subject, n if distinct else 10))
+            text_ = lookup(subjects[i % len(subjects)], 50)
         elif category == "join":
-            out.append(join(n))
+            text_ = join(n)
         elif category == "aggregate":
-            out.append(aggregate(n))
+            text_ = aggregate(n)
         else:
-            out.append(text(n))
+            text_ = text(i % len(WORDS) if distinct else n)
+        out.append(f"{text_} # {i}" if distinct else text_)
     if not distinct:
-        out = sorted(set(out))
+        out = sorted(set(out))[:64]
     return out
 
 
@@ -176,6 +178,16 @@ def start(args: list[str], env: dict[str, str] | None = None) -> subprocess.Pope
 def start_ours(dist: Path, opts: argparse.Namespace) -> Server:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DPRK_LD_")}
+    if opts.wsgi == "gunicorn":  # the same app under gunicorn (gthread), for the server choice
+        env.update({"DPRK_LD_DIST": str(dist), "DPRK_LD_QUERY_WORKERS": str(opts.query_workers),
+                    "PYTHONPATH": str(ROOT / "src")})
+        proc = start([str(BENCH_VENV / "bin" / "gunicorn"), "--bind", f"127.0.0.1:{port}",
+                      "--workers", str(opts.workers), "--threads", str(opts.threads),
+                      "--worker-class", "gthread", "--log-level", "warning",
+                      "dprk_ld.server:create_app_from_env()"], env)
+        server = Server("dprk-ld", proc, f"http://127.0.0.1:{port}", "/sparql")
+        wait_http(server.base + "/sparql")
+        return server
     proc = start([str(ROOT / ".venv" / "bin" / "dprk-ld"), "serve", "--dist", str(dist),
                   "--host", "127.0.0.1", "--port", str(port), "--workers", str(opts.workers),
                   "--threads", str(opts.threads), "--query-workers", str(opts.query_workers)],
@@ -303,6 +315,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--query-workers", type=int, default=2)
+    parser.add_argument("--wsgi", choices=("granian", "gunicorn"), default="granian",
+                        help="the WSGI server ours runs under (gunicorn: pip install it in "
+                        ".bench/venv with flask, pyoxigraph)")
     parser.add_argument("--skip", action="append", default=[],
                         help="a server to leave out: oxigraph or rdflib-endpoint")
     parser.add_argument("--json", type=Path, default=ROOT / ".bench" / "results.json")
@@ -322,7 +337,8 @@ def main(argv: list[str] | None = None) -> int:
     quads = sum(1 for _ in (dist / "dprk-ld.nq").open("rb"))
     print(f"release: {dist} ({quads} quads); wrk -t{opts.wrk_threads} -c{opts.connections} "
           f"-d{opts.seconds}s; ours: {opts.workers} process(es) x {opts.threads} threads, "
-          f"{opts.query_workers} query workers each; {os.cpu_count()} cores", flush=True)
+          f"{opts.query_workers} query workers each, under {opts.wsgi}; {os.cpu_count()} cores",
+          flush=True)
 
     starters = [("dprk-ld", lambda: start_ours(dist, opts)),
                 ("oxigraph", lambda: start_oxigraph(dist)),

@@ -86,8 +86,10 @@ def assemble(root: Path, progress: Progress | None = None) -> Release:
     progress = progress or Progress(True, 0)
     with progress.step("loading and checking data/") as note:
         project = load_project(root)
-        note.append(f"{len(project.findings)} findings, {len(project.entities)} entities, "
-                    f"{sum(len(f.quotes) for f in project.findings)} quotes")
+        note.append(
+            f"{len(project.findings)} findings, {len(project.entities)} entities, "
+            f"{sum(len(f.quotes) for f in project.findings)} quotes"
+        )
     with progress.step("making RDF") as note:
         data = data_graph(project)
         ontology = ontology_graph(root)
@@ -120,9 +122,15 @@ def _check_previous(dist: Path, project: Project) -> None:
     retired = {r.id for r in project.retired}
     gone = sorted(previous - minted_paths(project) - retired)
     if gone:
-        problems = [Problem("data/retired.yaml", f"{p!r} was published in the previous release and is "
-                            f"no longer minted: restore it, or retire it in data/retired.yaml", p)
-                    for p in gone[:50]]
+        problems = [
+            Problem(
+                "data/retired.yaml",
+                f"{p!r} was published in the previous release and is "
+                f"no longer minted: restore it, or retire it in data/retired.yaml",
+                p,
+            )
+            for p in gone[:50]
+        ]
         raise DataError(problems)
 
 
@@ -142,8 +150,11 @@ def render(release: Release) -> dict[str, bytes]:
         files[f"sources/{src.id}.txt"] = src.text_file.read_bytes()
     counts = {"entities": len(project.entities) + len(project.findings) + len(project.sources)}
     void = describe(files, release.union, project.dataset, counts)
-    class_partitions(void, release.union, {"findings": DPRK.Finding, "evidence": OA.Annotation,
-                                           "sources": DPRK.SourceDocument})
+    class_partitions(
+        void,
+        release.union,
+        {"findings": DPRK.Finding, "evidence": OA.Annotation, "sources": DPRK.SourceDocument},
+    )
     files["void.ttl"] = turtle(void)
     info = {
         "version": str(project.dataset.get("version", "")),
@@ -151,8 +162,10 @@ def render(release: Release) -> dict[str, bytes]:
         "release_id": sha256(files[f"{DUMP}.nq"]),
         "triples": len(release.union),
         "findings": len(project.findings),
-        "files": {name: {"sha256": sha256(data), "bytes": len(data), "media_type": media_type(name)}
-                  for name, data in sorted(files.items())},
+        "files": {
+            name: {"sha256": sha256(data), "bytes": len(data), "media_type": media_type(name)}
+            for name, data in sorted(files.items())
+        },
         "minted": sorted(minted_paths(project)),
     }
     files["release.json"] = (json.dumps(info, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
@@ -197,8 +210,10 @@ def build_release(root: Path, dist: Path | None = None, quiet: bool = False) -> 
             note.append("conforms" if conforms else f"{len(results)} violations")
         if not conforms:
             print(format_report(conforms, results, release.locate), file=sys.stderr)
-            print(f"error: the release does not conform; nothing was written, {dist} is unchanged.",
-                  file=sys.stderr)
+            print(
+                f"error: the release does not conform; nothing was written, {dist} is unchanged.",
+                file=sys.stderr,
+            )
             return EXIT_NONCONFORMING
         with progress.step("serializing dumps") as note:
             files = render(release)
@@ -212,6 +227,9 @@ def build_release(root: Path, dist: Path | None = None, quiet: bool = False) -> 
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     if not quiet:
-        print(f"release written to {dist}: {len(release.union)} triples, "
-              f"{len(release.project.findings)} findings", file=sys.stderr)
+        print(
+            f"release written to {dist}: {len(release.union)} triples, "
+            f"{len(release.project.findings)} findings",
+            file=sys.stderr,
+        )
     return EXIT_OK

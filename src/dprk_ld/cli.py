@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
 
@@ -23,8 +23,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     except DataError as exc:
         print(exc.report(), file=sys.stderr)
         return EXIT_ERROR
-    print(f"ok: {len(project.findings)} findings from {len(project.sources)} sources, "
-          f"{sum(len(f.quotes) for f in project.findings)} quotes located")
+    print(
+        f"ok: {len(project.findings)} findings from {len(project.sources)} sources, "
+        f"{sum(len(f.quotes) for f in project.findings)} quotes located"
+    )
     return EXIT_OK
 
 
@@ -79,8 +81,12 @@ def make_parser() -> argparse.ArgumentParser:
     _add_common(p)
     p.add_argument("--dist", help="release folder (default: <root>/dist)")
     p.add_argument("query", help="query text, @FILE, or - for standard input")
-    p.add_argument("-f", "--format", default="table",
-                   help="table (default), csv, tsv, json, xml for SELECT/ASK; ttl, nt for CONSTRUCT")
+    p.add_argument(
+        "-f",
+        "--format",
+        default="table",
+        help="table (default), csv, tsv, json, xml for SELECT/ASK; ttl, nt for CONSTRUCT",
+    )
     p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("serve", help="serve the release over HTTP (SPARQL endpoint)")

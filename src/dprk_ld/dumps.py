@@ -76,10 +76,10 @@ def _compact(iri: str, prefixes: dict[str, str]) -> str:
     best = ""
     for prefix, ns in prefixes.items():
         if iri.startswith(ns) and len(ns) > len(prefixes.get(best, "")):
-            local = iri[len(ns):]
+            local = iri[len(ns) :]
             if local and all(c.isalnum() or c in "-_." for c in local) and not local[0].isdigit():
                 best = prefix
-    return f"{best}:{iri[len(prefixes[best]):]}" if best else iri
+    return f"{best}:{iri[len(prefixes[best]) :]}" if best else iri
 
 
 def jsonld(graph: Graph) -> bytes:
@@ -133,8 +133,9 @@ class FileInfo:
     media_type: str
 
 
-def describe(files: dict[str, bytes], graph: Graph, dataset: dict[str, object],
-             counts: dict[str, int]) -> Graph:
+def describe(
+    files: dict[str, bytes], graph: Graph, dataset: dict[str, object], counts: dict[str, int]
+) -> Graph:
     """The VoID/DCAT description of the release: what it holds, its dumps and their checksums."""
     g = new_graph()
     ds = URIRef(DATASET_IRI)
@@ -174,7 +175,9 @@ def describe(files: dict[str, bytes], graph: Graph, dataset: dict[str, object],
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dist, DCTERMS.title, Literal(name)))
         g.add((dist, DCAT.downloadURL, dist))
-        g.add((dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media_type(name)}")))
+        g.add(
+            (dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media_type(name)}"))
+        )
         g.add((dist, DCAT.byteSize, Literal(len(data), datatype=XSD.nonNegativeInteger)))
         g.add((dist, DCTERMS.license, URIRef(str(dataset.get("license")))))
         ck = URIRef(f"{dist}#sha256")

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
 
 from .dates import Date, Period, parse_date
@@ -39,15 +39,49 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CONTEXT_CHARS = 32  # characters of prefix and suffix kept with each quote
 
 SOURCE_FIELDS = {
-    "id": True, "title": True, "publisher": True, "edition": True, "issued": True, "covers": True,
-    "url": True, "language": True, "text": True, "sections": True, "seed": False, "note": False,
+    "id": True,
+    "title": True,
+    "publisher": True,
+    "edition": True,
+    "issued": True,
+    "covers": True,
+    "url": True,
+    "language": True,
+    "text": True,
+    "sections": True,
+    "seed": False,
+    "note": False,
     "body": False,
 }
 FINDING_FIELDS = {
-    "id", "kind", "summary", "quotes", "certainty", "according_to", "date", "period", "as_of",
-    "places", "perpetrators", "actors", "targets", "victims", "affected", "violations", "rights",
-    "institutions", "instruments", "topics", "quantities", "sentences", "response",
-    "qualification", "qualified_by", "status", "organization", "note",
+    "id",
+    "kind",
+    "summary",
+    "quotes",
+    "certainty",
+    "according_to",
+    "date",
+    "period",
+    "as_of",
+    "places",
+    "perpetrators",
+    "actors",
+    "targets",
+    "victims",
+    "affected",
+    "violations",
+    "rights",
+    "institutions",
+    "instruments",
+    "topics",
+    "quantities",
+    "sentences",
+    "response",
+    "qualification",
+    "qualified_by",
+    "status",
+    "organization",
+    "note",
 }
 REQUIRED_BY_KIND = {
     "statistic": ["quantities"],
@@ -86,16 +120,33 @@ ENTITY_FIELDS = {  # finding field -> allowed entity kinds
     "organization": {"org"},
 }
 ENTITY_ATTRS = {
-    "place": {"id", "label", "alt", "ko", "type", "within", "wikidata", "geonames", "iso3166",
-              "iso3166_alpha3", "iso3166_numeric", "cow", "description"},
+    "place": {
+        "id",
+        "label",
+        "alt",
+        "ko",
+        "type",
+        "within",
+        "wikidata",
+        "geonames",
+        "iso3166",
+        "iso3166_alpha3",
+        "iso3166_numeric",
+        "cow",
+        "description",
+    },
     "org": {"id", "label", "alt", "ko", "type", "parent", "country", "wikidata", "description"},
     "person": {"id", "label", "alt", "ko", "description", "member_of", "wikidata"},
     "instrument": {"id", "label", "alt", "type", "jurisdiction", "description"},
     "topic": {"id", "label", "description"},
 }
 INSTRUMENT_TYPES = {"treaty", "law", "resolution", "decree"}
-CODE_FIELDS = {"iso3166": "iso3166_alpha2", "iso3166_alpha3": "iso3166_alpha3",
-               "iso3166_numeric": "iso3166_numeric", "cow": "cow"}
+CODE_FIELDS = {
+    "iso3166": "iso3166_alpha2",
+    "iso3166_alpha3": "iso3166_alpha3",
+    "iso3166_numeric": "iso3166_numeric",
+    "cow": "cow",
+}
 
 
 class _Collector:
@@ -129,7 +180,7 @@ def load_concepts(vocab_dir: Path) -> dict[str, set[str]]:
         for scheme in graph.objects(concept, SKOS.inScheme):
             s, c = str(scheme), str(concept)
             if s.startswith(base) and c.startswith(s + "/"):
-                schemes.setdefault(s[len(base):], set()).add(c[len(s) + 1:])
+                schemes.setdefault(s[len(base) :], set()).add(c[len(s) + 1 :])
     return schemes
 
 
@@ -176,6 +227,7 @@ _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-
 
 def _near_miss(text: str, exact: str, lo: int, hi: int) -> str:
     """A hint when a quote is not found verbatim: is it there modulo punctuation and spacing?"""
+
     def fold(s: str) -> tuple[str, list[int]]:
         out, index = [], []
         for i, ch in enumerate(s.translate(_FOLD)):
@@ -190,8 +242,10 @@ def _near_miss(text: str, exact: str, lo: int, hi: int) -> str:
     i = body.find(needle) if needle else -1
     if i != -1:
         at = lo + index[i]
-        return (f"; text like it stands at offset {at} but differs in quotes, dashes, case or spacing: "
-                f"{text[at:at + min(len(exact) + 10, 120)]!r}")
+        return (
+            f"; text like it stands at offset {at} but differs in quotes, dashes, case or spacing: "
+            f"{text[at : at + min(len(exact) + 10, 120)]!r}"
+        )
     return ""
 
 
@@ -289,11 +343,22 @@ def _load_source(path: Path, out: _Collector) -> Source | None:
         return None
 
     return Source(
-        id=sid, title=str(raw["title"]), publisher=str(raw["publisher"]), edition=str(raw["edition"]),
-        issued=issued, covers=covers, url=str(raw["url"]), language=str(raw["language"]),
-        text=text, text_file=text_file, sha256=hashlib.sha256(data).hexdigest(),
-        body_start=lo, body_end=hi, sections=sections,
-        seed=raw.get("seed"), note=_text(raw.get("note")),
+        id=sid,
+        title=str(raw["title"]),
+        publisher=str(raw["publisher"]),
+        edition=str(raw["edition"]),
+        issued=issued,
+        covers=covers,
+        url=str(raw["url"]),
+        language=str(raw["language"]),
+        text=text,
+        text_file=text_file,
+        sha256=hashlib.sha256(data).hexdigest(),
+        body_start=lo,
+        body_end=hi,
+        sections=sections,
+        seed=raw.get("seed"),
+        note=_text(raw.get("note")),
     )
 
 
@@ -320,8 +385,11 @@ def _load_entities(paths: Iterable[Path], out: _Collector) -> dict[str, Entity]:
         for section, items in raw.items():
             kind = ENTITY_KINDS.get(section)
             if kind is None:
-                out.add(path, f"unknown entity list {section!r} (expected one of {sorted(ENTITY_KINDS)})",
-                        line=line_of(raw))
+                out.add(
+                    path,
+                    f"unknown entity list {section!r} (expected one of {sorted(ENTITY_KINDS)})",
+                    line=line_of(raw),
+                )
                 continue
             for item in _as_list(items):
                 entity = _entity(kind, item, path, out)
@@ -329,8 +397,13 @@ def _load_entities(paths: Iterable[Path], out: _Collector) -> dict[str, Entity]:
                     continue
                 if entity.id in entities:
                     first = entities[entity.id]
-                    out.add(path, f"duplicate identifier {entity.id!r} (also in {first.file}"
-                            f"{':' + str(first.line) if first.line else ''})", entity.id, entity.line)
+                    out.add(
+                        path,
+                        f"duplicate identifier {entity.id!r} (also in {first.file}"
+                        f"{':' + str(first.line) if first.line else ''})",
+                        entity.id,
+                        entity.line,
+                    )
                     continue
                 entities[entity.id] = entity
     return entities
@@ -359,20 +432,33 @@ def _entity(kind: str, item: Any, path: Path, out: _Collector) -> Entity | None:
         return None
     codes = {CODE_FIELDS[k]: str(item[k]) for k in CODE_FIELDS if item.get(k) is not None}
     return Entity(
-        kind=kind, id=eid, label=_text(item["label"]) or eid, file=out.rel(path), line=line,
-        alt=[str(a) for a in _as_list(item.get("alt"))], ko=item.get("ko"),
-        description=_text(item.get("description")), type=item.get("type"),
-        within=item.get("within") or item.get("parent"), country=item.get("country"),
+        kind=kind,
+        id=eid,
+        label=_text(item["label"]) or eid,
+        file=out.rel(path),
+        line=line,
+        alt=[str(a) for a in _as_list(item.get("alt"))],
+        ko=item.get("ko"),
+        description=_text(item.get("description")),
+        type=item.get("type"),
+        within=item.get("within") or item.get("parent"),
+        country=item.get("country"),
         member_of=[str(m) for m in _as_list(item.get("member_of"))],
         jurisdiction=item.get("jurisdiction"),
         wikidata=str(item["wikidata"]) if item.get("wikidata") else None,
-        geonames=str(item["geonames"]) if item.get("geonames") else None, codes=codes,
+        geonames=str(item["geonames"]) if item.get("geonames") else None,
+        codes=codes,
     )
 
 
-def _check_entities(entities: dict[str, Entity], concepts: dict[str, set[str]],
-                    external: dict[str, dict[str, str]], codes: dict[str, dict[str, str]],
-                    root: Path, out: _Collector) -> None:
+def _check_entities(
+    entities: dict[str, Entity],
+    concepts: dict[str, set[str]],
+    external: dict[str, dict[str, str]],
+    codes: dict[str, dict[str, str]],
+    root: Path,
+    out: _Collector,
+) -> None:
     def bad(e: Entity, message: str) -> None:
         out.problems.append(Problem(e.file, message, e.id, e.line))
 
@@ -407,8 +493,11 @@ def _check_entities(entities: dict[str, Entity], concepts: dict[str, set[str]],
             if value is None:
                 continue
             if value not in external.get(system, {}):
-                bad(e, f"{system} id {value!r} is not in data/reference/external-ids.tsv: publish only "
-                       f"checked identifiers")
+                bad(
+                    e,
+                    f"{system} id {value!r} is not in data/reference/external-ids.tsv: publish only "
+                    f"checked identifiers",
+                )
             key = f"{system}:{value}"
             if key in used and used[key] != e.id:
                 bad(e, f"{system} id {value!r} is also given to {used[key]!r}")
@@ -429,7 +518,9 @@ def _check_entities(entities: dict[str, Entity], concepts: dict[str, set[str]],
             cur = entities[cur].within
 
 
-def _load_reference(root: Path, out: _Collector) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+def _load_reference(
+    root: Path, out: _Collector
+) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
     external: dict[str, dict[str, str]] = {"wikidata": {}, "geonames": {}}
     path = root / "data" / "reference" / "external-ids.tsv"
     if path.is_file():
@@ -450,8 +541,13 @@ def _load_reference(root: Path, out: _Collector) -> tuple[dict[str, dict[str, st
 # --------------------------------------------------------------------------- findings
 
 
-def _load_findings(path: Path, sources: dict[str, Source], entities: dict[str, Entity],
-                   concepts: dict[str, set[str]], out: _Collector) -> list[Finding]:
+def _load_findings(
+    path: Path,
+    sources: dict[str, Source],
+    entities: dict[str, Entity],
+    concepts: dict[str, set[str]],
+    out: _Collector,
+) -> list[Finding]:
     try:
         raw = read_yaml(path)
     except YamlError as exc:
@@ -473,16 +569,26 @@ def _load_findings(path: Path, sources: dict[str, Source], entities: dict[str, E
         if finding is None:
             continue
         if finding.id in seen:
-            out.add(path, f"duplicate identifier {finding.id!r} (first at line {seen[finding.id]})",
-                    finding.id, finding.line)
+            out.add(
+                path,
+                f"duplicate identifier {finding.id!r} (first at line {seen[finding.id]})",
+                finding.id,
+                finding.line,
+            )
             continue
         seen[finding.id] = finding.line
         findings.append(finding)
     return findings
 
 
-def _finding(item: Any, path: Path, source: Source, entities: dict[str, Entity],
-             concepts: dict[str, set[str]], out: _Collector) -> Finding | None:
+def _finding(
+    item: Any,
+    path: Path,
+    source: Source,
+    entities: dict[str, Entity],
+    concepts: dict[str, set[str]],
+    out: _Collector,
+) -> Finding | None:
     if not isinstance(item, dict):
         out.add(path, "each finding must be a mapping of fields")
         return None
@@ -570,35 +676,67 @@ def _finding(item: Any, path: Path, source: Source, entities: dict[str, Entity],
         hits = locate(source.text, q, source.body_start, source.body_end)
         if not hits:
             outside = source.text.find(q)
-            where = (f"; it occurs at offset {outside}, outside the publisher's text (body)"
-                     if outside != -1 else _near_miss(source.text, q, source.body_start, source.body_end))
+            where = (
+                f"; it occurs at offset {outside}, outside the publisher's text (body)"
+                if outside != -1
+                else _near_miss(source.text, q, source.body_start, source.body_end)
+            )
             bad(f"quote not found verbatim in {source.text_file.name}: {q[:80]!r}{where}")
             continue
         if len(hits) > 1:
-            bad(f"quote is ambiguous: it occurs {len(hits)} times (offsets {hits[:5]}); lengthen it: {q[:80]!r}")
+            bad(
+                f"quote is ambiguous: it occurs {len(hits)} times (offsets {hits[:5]}); "
+                f"lengthen it: {q[:80]!r}"
+            )
             continue
         start = hits[0]
         end = start + len(q)
-        quotes.append(Quote(q, start, end, source.text[max(0, start - CONTEXT_CHARS):start],
-                            source.text[end:end + CONTEXT_CHARS]))
+        quotes.append(
+            Quote(
+                q,
+                start,
+                end,
+                source.text[max(0, start - CONTEXT_CHARS) : start],
+                source.text[end : end + CONTEXT_CHARS],
+            )
+        )
 
     if len(out.problems) > problems_before:
         return None
     assert isinstance(fid, str) and summary is not None
     return Finding(
-        source=source.id, id=fid, kind=kind, summary=summary, quotes=quotes,
-        certainty=item["certainty"], section=source.section_at(quotes[0].start),
-        file=out.rel(path), line=line,
-        according_to=_as_list(item.get("according_to")), dates=dates, period=period, as_of=as_of,
-        places=_as_list(item.get("places")), perpetrators=_as_list(item.get("perpetrators")),
-        actors=_as_list(item.get("actors")), targets=_as_list(item.get("targets")),
-        victims=_text(item.get("victims")), affected=_as_list(item.get("affected")),
-        violations=_as_list(item.get("violations")), rights=_as_list(item.get("rights")),
-        institutions=_as_list(item.get("institutions")), instruments=_as_list(item.get("instruments")),
-        topics=_as_list(item.get("topics")), quantities=quantities, sentences=sentences,
-        response=item.get("response"), qualification=item.get("qualification"),
-        qualified_by=_as_list(item.get("qualified_by")), status=item.get("status"),
-        organization=item.get("organization"), note=_text(item.get("note")),
+        source=source.id,
+        id=fid,
+        kind=kind,
+        summary=summary,
+        quotes=quotes,
+        certainty=item["certainty"],
+        section=source.section_at(quotes[0].start),
+        file=out.rel(path),
+        line=line,
+        according_to=_as_list(item.get("according_to")),
+        dates=dates,
+        period=period,
+        as_of=as_of,
+        places=_as_list(item.get("places")),
+        perpetrators=_as_list(item.get("perpetrators")),
+        actors=_as_list(item.get("actors")),
+        targets=_as_list(item.get("targets")),
+        victims=_text(item.get("victims")),
+        affected=_as_list(item.get("affected")),
+        violations=_as_list(item.get("violations")),
+        rights=_as_list(item.get("rights")),
+        institutions=_as_list(item.get("institutions")),
+        instruments=_as_list(item.get("instruments")),
+        topics=_as_list(item.get("topics")),
+        quantities=quantities,
+        sentences=sentences,
+        response=item.get("response"),
+        qualification=item.get("qualification"),
+        qualified_by=_as_list(item.get("qualified_by")),
+        status=item.get("status"),
+        organization=item.get("organization"),
+        note=_text(item.get("note")),
     )
 
 
@@ -726,8 +864,11 @@ def load_project(root: Path, only: Iterable[Path] = ()) -> Project:
     for src in sources.values():
         pub = entities.get(src.publisher)
         if pub is None or pub.kind != "org":
-            out.add(data / "sources" / f"{src.id}.yaml", f"publisher: unknown organization {src.publisher!r}",
-                    src.id)
+            out.add(
+                data / "sources" / f"{src.id}.yaml",
+                f"publisher: unknown organization {src.publisher!r}",
+                src.id,
+            )
 
     findings: list[Finding] = []
     wanted = {p.resolve() for p in only}

@@ -176,7 +176,7 @@ class Entity:
 
 @dataclass
 class Retired:
-    path: str
+    id: str  # the path under id/
     reason: str
     replaced_by: str | None = None
 

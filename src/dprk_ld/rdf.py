@@ -14,11 +14,14 @@ from .namespaces import DATASET_IRI, DPRK, ID, OA, ORG, PREFIXES, VOCAB, WD
 
 BIBO = Namespace("http://purl.org/ontology/bibo/")
 GEONAMES = "https://sws.geonames.org/{}/"
-INSTRUMENT_CLASS = {"treaty": DPRK.Treaty, "law": DPRK.Law, "decree": DPRK.Decree,
-                    "resolution": DPRK.Resolution}
+INSTRUMENT_CLASS = {
+    "treaty": DPRK.Treaty,
+    "law": DPRK.Law,
+    "decree": DPRK.Decree,
+    "resolution": DPRK.Resolution,
+}
 DATATYPE = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}
-ENTITY_CLASS = {"place": DPRK.Place, "org": ORG.Organization, "person": FOAF.Person,
-                "topic": DPRK.Topic}
+ENTITY_CLASS = {"place": DPRK.Place, "org": ORG.Organization, "person": FOAF.Person, "topic": DPRK.Topic}
 
 
 def new_graph() -> Graph:
@@ -126,8 +129,12 @@ def add_entity(g: Graph, e: Entity, project: Project) -> None:
         g.add((node, DPRK.placeType, concept("place-types", str(e.type))))
         if e.within:
             g.add((node, DPRK.locatedIn, ID[f"place/{e.within}"]))
-        names = {"iso3166_alpha2": DPRK.iso3166Alpha2, "iso3166_alpha3": DPRK.iso3166Alpha3,
-                 "iso3166_numeric": DPRK.iso3166Numeric, "cow": DPRK.cowCode}
+        names = {
+            "iso3166_alpha2": DPRK.iso3166Alpha2,
+            "iso3166_alpha3": DPRK.iso3166Alpha3,
+            "iso3166_numeric": DPRK.iso3166Numeric,
+            "cow": DPRK.cowCode,
+        }
         for key, value in sorted(e.codes.items()):
             g.add((node, names[key], Literal(value)))
     elif e.kind == "org":
@@ -170,9 +177,13 @@ def add_finding(g: Graph, f: Finding, project: Project) -> None:
         g.add((node, DPRK.asOf, date_literal(f.as_of)))
     for year in f.years(src.covers):
         g.add((node, DPRK.year, Literal(f"{year:04d}", datatype=XSD.gYear)))
-    for prop, ids in ((DPRK.accordingTo, f.according_to), (DPRK.perpetrator, f.perpetrators),
-                      (DPRK.actor, f.actors), (DPRK.target, f.targets),
-                      (DPRK.qualifiedBy, f.qualified_by)):
+    for prop, ids in (
+        (DPRK.accordingTo, f.according_to),
+        (DPRK.perpetrator, f.perpetrators),
+        (DPRK.actor, f.actors),
+        (DPRK.target, f.targets),
+        (DPRK.qualifiedBy, f.qualified_by),
+    ):
         for i in ids:
             g.add((node, prop, entity_iri(ent[i])))
     for p_id in f.places:
@@ -181,10 +192,12 @@ def add_finding(g: Graph, f: Finding, project: Project) -> None:
         g.add((node, DPRK.instrument, entity_iri(ent[i])))
     for t in f.topics:
         g.add((node, DPRK.topic, entity_iri(ent[t])))
-    for prop, scheme, ids in ((DPRK.affectedGroup, "affected-groups", f.affected),
-                              (DPRK.violationType, "violation-types", f.violations),
-                              (DPRK.rightConcerned, "rights", f.rights),
-                              (DPRK.institution, "institutions", f.institutions)):
+    for prop, scheme, ids in (
+        (DPRK.affectedGroup, "affected-groups", f.affected),
+        (DPRK.violationType, "violation-types", f.violations),
+        (DPRK.rightConcerned, "rights", f.rights),
+        (DPRK.institution, "institutions", f.institutions),
+    ):
         for i in ids:
             g.add((node, prop, concept(scheme, i)))
     if f.victims:

@@ -41,7 +41,7 @@ def short(iri: str | None) -> str:
         return "-"
     for prefix, ns in (("id:", str(ID)), ("dprk-ld:", BASE)):
         if iri.startswith(ns):
-            return prefix + iri[len(ns):]
+            return prefix + iri[len(ns) :]
     return iri
 
 
@@ -54,28 +54,40 @@ def load_shapes(root: Path) -> Graph:
 
 def run_shacl(data: Graph, shapes: Graph) -> tuple[bool, list[Violation]]:
     conforms, report, _ = shacl_validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=False,
-        abort_on_first=False, meta_shacl=False,
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=False,
+        abort_on_first=False,
+        meta_shacl=False,
     )
     assert isinstance(report, Graph)
     results: list[Violation] = []
     for r in report.subjects(RDF.type, SH.ValidationResult):
+
         def one(p: URIRef, r: URIRef = r) -> str | None:
             v = report.value(r, p)
             return None if v is None else str(v)
 
-        results.append(Violation(
-            focus=one(SH.focusNode) or "?", path=one(SH.resultPath), message=one(SH.resultMessage) or "",
-            value=one(SH.value), shape=one(SH.sourceShape),
-            component=(one(SH.sourceConstraintComponent) or "").rsplit("#", 1)[-1],
-            severity=(one(SH.resultSeverity) or "").rsplit("#", 1)[-1],
-        ))
+        results.append(
+            Violation(
+                focus=one(SH.focusNode) or "?",
+                path=one(SH.resultPath),
+                message=one(SH.resultMessage) or "",
+                value=one(SH.value),
+                shape=one(SH.sourceShape),
+                component=(one(SH.sourceConstraintComponent) or "").rsplit("#", 1)[-1],
+                severity=(one(SH.resultSeverity) or "").rsplit("#", 1)[-1],
+            )
+        )
     results.sort(key=lambda v: (v.focus, v.path or "", v.component, v.value or ""))
     return bool(conforms), results
 
 
-def format_report(conforms: bool, results: list[Violation], locate: dict[str, str] | None = None,
-                  limit: int = 200) -> str:
+def format_report(
+    conforms: bool, results: list[Violation], locate: dict[str, str] | None = None, limit: int = 200
+) -> str:
     if conforms:
         return "conforms: the release graph satisfies every shape."
     lines = [f"does not conform: {len(results)} SHACL result(s)."]

@@ -153,8 +153,13 @@ def _check_format(resp: Any, fmt: str) -> None:
         raise AssertionError(fmt)
 
 
-@pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
-def test_w3c_protocol(entry: Entry) -> None:
+# a missing suite must FAIL, not skip: an empty parametrization would be skipped silently
+PARAMS: list[Entry | None] = list(ENTRIES) or [None]
+
+
+@pytest.mark.parametrize("entry", PARAMS, ids=[e.name if e else "suite-missing" for e in PARAMS])
+def test_w3c_protocol(entry: Entry | None) -> None:
+    assert entry is not None, f"W3C protocol suite not found at {w3c_dir()}"
     store = ox.Store()
     for data, graph_name in entry.graphs:
         store.load(path=str(data), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph_name))

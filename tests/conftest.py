@@ -1,0 +1,43 @@
+"""Fixtures shared by the build tests: the repository, a tiny project, and one build of the real data."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dprk_ld.build import build_release
+
+REPO = Path(__file__).resolve().parents[1]
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+
+
+def make_project(dest: Path, data: Path) -> Path:
+    """A project folder: the repository's ontology and shapes, with the given data/ folder."""
+    shutil.copytree(REPO / "ontology", dest / "ontology")
+    shutil.copytree(REPO / "shapes", dest / "shapes")
+    shutil.copytree(data, dest / "data")
+    return dest
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """A fresh copy of the tiny fixture project, safe to modify."""
+    return make_project(tmp_path / "mini", MINI / "data")
+
+
+@pytest.fixture(scope="session")
+def mini_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny fixture project, built once; do not modify."""
+    root = make_project(tmp_path_factory.mktemp("mini-release"), MINI / "data")
+    assert build_release(root, quiet=True) == 0
+    return root / "dist"
+
+
+@pytest.fixture(scope="session")
+def real_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real data of data/, built once into a temporary folder."""
+    dist = tmp_path_factory.mktemp("real") / "dist"
+    assert build_release(REPO, dist, quiet=True) == 0
+    return dist
