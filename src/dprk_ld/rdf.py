@@ -57,7 +57,9 @@ def en(text: str) -> Literal:
 
 
 def _decimal(d: Decimal) -> Literal:
-    return Literal(format(d.normalize(), "f"), datatype=XSD.decimal)
+    """An xsd:decimal in its canonical lexical form (always with a fractional part: 4.0, 1.5)."""
+    text = format(d.normalize(), "f")
+    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
 
 
 def _period(g: Graph, node: URIRef, period: Period) -> None:

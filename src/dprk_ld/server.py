@@ -6,8 +6,8 @@ wins over the default::
     --host          DPRK_LD_HOST            127.0.0.1
     --port          DPRK_LD_PORT            5000
     --dist          DPRK_LD_DIST            <root>/dist (built first if it holds no release)
-    --workers       DPRK_LD_WORKERS         1     web server processes
-    --threads       DPRK_LD_THREADS         16    request threads per web server process
+    --workers       DPRK_LD_WORKERS         2     web server processes
+    --threads       DPRK_LD_THREADS         8     request threads per web server process
     --query-workers DPRK_LD_QUERY_WORKERS   2     query processes per web server process
     --timeout       DPRK_LD_QUERY_TIMEOUT   10    seconds a query may run
     --memory-mb     DPRK_LD_QUERY_MEMORY_MB 1024  MiB a query process may grow by
@@ -33,8 +33,8 @@ OPTIONS: dict[str, tuple[str, type, Any, str]] = {
     "host": ("HOST", str, "127.0.0.1", "address to listen on"),
     "port": ("PORT", int, 5000, "port to listen on"),
     "dist": ("DIST", str, None, "release folder (default: <root>/dist, built if missing)"),
-    "workers": ("WORKERS", int, 1, "web server processes"),
-    "threads": ("THREADS", int, 16, "request threads per web server process"),
+    "workers": ("WORKERS", int, 2, "web server processes"),
+    "threads": ("THREADS", int, 8, "request threads per web server process"),
     "query_workers": ("QUERY_WORKERS", int, 2, "query processes per web server process"),
     "timeout": ("QUERY_TIMEOUT", float, 10.0, "seconds a query may run"),
     "memory_mb": ("QUERY_MEMORY_MB", int, 1024, "MiB a query process may grow by"),
