@@ -312,8 +312,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--wrk-threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--query-workers", type=int, default=2)
     parser.add_argument("--wsgi", choices=("granian", "gunicorn"), default="granian",
                         help="the WSGI server ours runs under (gunicorn: pip install it in "

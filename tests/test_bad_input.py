@@ -38,8 +38,14 @@ def only(root: Path) -> Problem:
 
 def test_the_fixture_itself_loads(mini: Path) -> None:
     project = load_project(mini)
-    assert len(project.findings) == 5
-    assert {f.section.id for f in project.findings} == {"introduction", "freedom-of-expression-and-information"}
+    assert len(project.findings) == 8
+    assert {f.section.id for f in project.findings} == {
+        "introduction",
+        "freedom-of-expression-and-information",
+        "forced-labor",
+        "justice-and-accountability",
+        "key-international-actors",
+    }
 
 
 def test_malformed_yaml(mini: Path) -> None:
@@ -91,7 +97,12 @@ def test_bad_date(mini: Path, bad: str) -> None:
 
 
 def test_period_that_ends_before_it_starts(mini: Path) -> None:
-    edit(mini, FINDINGS, 'period: {start: "2024-07", end: "2024-07"}', 'period: {start: "2024-08", end: "2024-07"}')
+    edit(
+        mini,
+        FINDINGS,
+        'period: {start: "2024-07", end: "2024-07"}',
+        'period: {start: "2024-08", end: "2024-07"}',
+    )
     assert "is after end" in only(mini).message
 
 
@@ -123,7 +134,8 @@ def test_duplicate_finding_identifier(mini: Path) -> None:
 
 def test_duplicate_entity_identifier(mini: Path) -> None:
     (mini / "data/entities/more.yaml").write_text(
-        "places:\n  - {id: hoeryong, label: Hoeryong again, type: city, within: north-hamgyong}\n", encoding="utf-8"
+        "places:\n  - {id: hoeryong, label: Hoeryong again, type: city, within: north-hamgyong}\n",
+        encoding="utf-8",
     )
     p = only(mini)
     assert (p.file, p.item) == ("data/entities/more.yaml", "hoeryong")
@@ -139,12 +151,14 @@ def test_quote_not_in_source(mini: Path) -> None:
 
 def test_quote_with_straight_apostrophe_gets_a_hint(mini: Path) -> None:
     edit(
-        mini, FINDINGS, "  - id: media-controlled\n",
+        mini,
+        FINDINGS,
+        "  - id: media-controlled\n",
         "  - id: media-controlled\n    note: x\n",
     )
-    edit(mini, FINDINGS, '"All media is strictly controlled."', "\"The government cracks down on those\"")
+    edit(mini, FINDINGS, '"All media is strictly controlled."', '"The government cracks down on those"')
     assert load_project(mini)  # the curly-free quote exists verbatim: no problem
-    edit(mini, FINDINGS, "\"The government cracks down on those\"", "\"The Democratic People's Republic\"")
+    edit(mini, FINDINGS, '"The government cracks down on those"', '"The Democratic People\'s Republic"')
     p = only(mini)
     assert "differs in quotes, dashes, case or spacing" in p.message
 
@@ -161,7 +175,12 @@ def test_quote_from_the_junk_outside_the_body(mini: Path) -> None:
 
 
 def test_external_id_not_in_the_reference_file(mini: Path) -> None:
-    edit(mini, ENTITIES, "type: city, within: north-hamgyong}", "type: city, within: north-hamgyong, wikidata: Q999}")
+    edit(
+        mini,
+        ENTITIES,
+        "type: city, within: north-hamgyong}",
+        "type: city, within: north-hamgyong, wikidata: Q999}",
+    )
     p = only(mini)
     assert (p.file, p.item) == (ENTITIES, "hoeryong")
     assert "not in data/reference/external-ids.tsv" in p.message
@@ -181,7 +200,11 @@ def test_every_problem_is_reported_not_only_the_first(mini: Path) -> None:
 
 
 def _snapshot(dist: Path) -> dict[str, str]:
-    return {str(p.relative_to(dist)): hashlib.sha256(p.read_bytes()).hexdigest() for p in dist.rglob("*") if p.is_file()}
+    return {
+        str(p.relative_to(dist)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in dist.rglob("*")
+        if p.is_file()
+    }
 
 
 def test_failed_build_leaves_the_release_untouched(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -199,8 +222,12 @@ def test_nonconforming_build_writes_nothing(mini: Path, capsys: pytest.CaptureFi
     assert build_release(mini, quiet=True) == 0
     before = _snapshot(mini / "dist")
     # a concept without a definition passes the loader but not the shapes
-    edit(mini, "ontology/vocab/penalties.ttl",
-         'skos:definition "A death sentence or execution."@en', 'skos:note "no definition"@en')
+    edit(
+        mini,
+        "ontology/vocab/penalties.ttl",
+        'skos:definition "A death sentence or execution."@en',
+        'skos:note "no definition"@en',
+    )
     assert main(["build", "--root", str(mini), "-q"]) == 1
     err = capsys.readouterr().err
     assert "does not conform" in err and "vocab/penalties/death" in err and "English definition" in err
