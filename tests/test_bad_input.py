@@ -241,7 +241,8 @@ def test_vanished_identifier_needs_retiring(mini: Path, capsys: pytest.CaptureFi
     assert "'finding/mini/media-controlled' was published in the previous release" in capsys.readouterr().err
     (mini / "data/retired.yaml").write_text(
         "retired:\n"
-        "  - {id: finding/mini/media-controlled, reason: renamed, replaced_by: finding/mini/media-strictly-controlled}\n"
+        "  - {id: finding/mini/media-controlled, reason: renamed,\n"
+        "     replaced_by: finding/mini/media-strictly-controlled}\n"
         "  - {id: evidence/mini/media-controlled/1, reason: renamed}\n",
         encoding="utf-8",
     )

@@ -48,6 +48,12 @@ def cmd_query(args: argparse.Namespace) -> int:
     return query_command(args)
 
 
+def cmd_stats(args: argparse.Namespace) -> int:
+    from .stats import stats_command
+
+    return stats_command(_root(args), args.format)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .server import run
 
@@ -88,6 +94,11 @@ def make_parser() -> argparse.ArgumentParser:
         help="table (default), csv, tsv, json, xml for SELECT/ASK; ttl, nt for CONSTRUCT",
     )
     p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("stats", help="coverage report: findings per source, kind, violation type, year")
+    _add_common(p)
+    p.add_argument("-f", "--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("serve", help="serve the release over HTTP (SPARQL endpoint)")
     _add_common(p)
