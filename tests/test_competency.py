@@ -155,8 +155,9 @@ def test_q5_incidents_in_north_hamgyong(store: ox.Store) -> None:
 
 
 def test_q5_the_trial_records_its_sentences(store: ox.Store) -> None:
-    q = """SELECT ?term WHERE { <https://w3id.org/dprk-ld/id/finding/hrw-wr-2025/hoeryong-public-trial-sentences>
-           dprk:sentence ?s . ?s dprk:term ?term ; dprk:penalty <https://w3id.org/dprk-ld/vocab/penalties/forced-labor> }"""
+    trial = ID + "finding/hrw-wr-2025/hoeryong-public-trial-sentences"
+    labor = VOCAB + "penalties/forced-labor"
+    q = f"SELECT ?term WHERE {{ <{trial}> dprk:sentence ?s . ?s dprk:term ?term ; dprk:penalty <{labor}> }}"
     result = run_query(store, q)
     assert isinstance(result, ox.QuerySolutions)
     assert sorted(sol["term"].value for sol in result) == ["P10Y", "P8Y", "P9Y"]
@@ -176,7 +177,8 @@ def test_q6_us_sanctions_2019(store: ox.Store) -> None:
     assert {frozenset(r["dates"].split(", ")) for r in found} == {
         frozenset({"2016-07", "2017-01", "2017-10"})
     }
-    q = f"""SELECT ?v ?unit WHERE {{ <{found[0]["finding"]}> dprk:quantity ?q . ?q dprk:value ?v ; dprk:unit ?unit }}"""
+    finding = found[0]["finding"]
+    q = f"SELECT ?v WHERE {{ <{finding}> dprk:quantity ?q . ?q dprk:value ?v }}"
     result = run_query(store, q)
     assert isinstance(result, ox.QuerySolutions)
     assert sorted(float(sol["v"].value) for sol in result) == [10.0, 25.0]

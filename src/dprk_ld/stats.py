@@ -39,7 +39,9 @@ def compute(project: Project) -> dict[str, dict[str, int]]:
         "findings per year": dict(sorted(per_year.items())),
         "findings per certainty": dict(per_certainty.most_common()),
         "sentences quoted per source": coverage,
-        "sentences per source": {sid: len(sentences(project.sources[sid])) for sid in sorted(project.sources)},
+        "sentences per source": {
+            sid: len(sentences(project.sources[sid])) for sid in sorted(project.sources)
+        },
     }
 
 
@@ -53,8 +55,10 @@ def stats_command(root: Path, fmt: str = "text") -> int:
     if fmt == "json":
         print(json.dumps(data, indent=1))
         return 0
-    print(f"{len(project.findings)} findings, {sum(len(f.quotes) for f in project.findings)} quotes, "
-          f"{len(project.entities)} entities, {len(project.sources)} sources")
+    print(
+        f"{len(project.findings)} findings, {sum(len(f.quotes) for f in project.findings)} quotes, "
+        f"{len(project.entities)} entities, {len(project.sources)} sources"
+    )
     for title, counts in data.items():
         if title == "sentences per source":
             continue
