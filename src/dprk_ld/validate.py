@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
-from rdflib import Graph, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF, SH
 
 from .namespaces import BASE, ID
@@ -107,11 +107,11 @@ def validate_command(root: Path, dist: Path | None = None) -> int:
 
     try:
         if dist is not None:
-            data = Graph()
+            data = Dataset()
             data.parse(dist / "dprk-ld.nq", format="nquads")
             union = Graph()
-            for t in data.triples((None, None, None)):
-                union.add(t)
+            for s, p, o, _ in data.quads((None, None, None, None)):
+                union.add((s, p, o))
             locate: dict[str, str] | None = None
         else:
             release = assemble(root)
