@@ -732,7 +732,7 @@ def _finding(
         quantities=quantities,
         sentences=sentences,
         response=item.get("response"),
-        qualification=item.get("qualification"),
+        qualifications=_as_list(item.get("qualification")),
         qualified_by=_as_list(item.get("qualified_by")),
         status=item.get("status"),
         organization=item.get("organization"),

@@ -134,7 +134,7 @@ class Finding:
     quantities: list[Quantity] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     response: str | None = None
-    qualification: str | None = None
+    qualifications: list[str] = field(default_factory=list)
     qualified_by: list[str] = field(default_factory=list)
     status: str | None = None
     organization: str | None = None

@@ -206,8 +206,8 @@ def add_finding(g: Graph, f: Finding, project: Project) -> None:
         g.add((node, DPRK.victimDescription, en(f.victims)))
     if f.response:
         g.add((node, DPRK.responseType, concept("response-types", f.response)))
-    if f.qualification:
-        g.add((node, DPRK.legalQualification, concept("legal-qualifications", f.qualification)))
+    for q in f.qualifications:
+        g.add((node, DPRK.legalQualification, concept("legal-qualifications", q)))
     if f.status:
         g.add((node, DPRK.status, concept("statuses", f.status)))
     if f.organization:
