@@ -36,6 +36,7 @@ from .errors_http import (
     render_parts,
 )
 from .service_description import ServiceDescription
+from .store import open_release
 from .worker import PoolConfig, QueryPool
 
 log = logging.getLogger(__name__)
@@ -105,8 +106,7 @@ def load_release(dist: Path) -> Release:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)
         release_id = digest.hexdigest()
-    store = ox.Store()
-    store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+    store = open_release(dist)
     return Release(store, str(release_id), meta.get("version"), graph_sizes(store))
 
 

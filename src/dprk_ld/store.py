@@ -8,13 +8,18 @@ import pyoxigraph as ox
 
 from .dumps import DUMP
 from .errors import ReleaseError
+from .namespaces import GRAPH
 
 
 def open_release(dist: Path) -> ox.Store:
-    """An in-memory store holding every graph of the release in `dist` (data, ontology, shapes)."""
+    """An in-memory store holding every graph of the release in `dist`: data, ontology and shapes
+    from the N-Quads dump, and the VoID/DCAT description (void.ttl) in its own graph."""
     path = dist / f"{DUMP}.nq"
     if not path.is_file():
         raise ReleaseError(f"no release in {dist} (missing {path.name}); run `dprk-ld build` first")
     store = ox.Store()
     store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    void = dist / "void.ttl"
+    if void.is_file():
+        store.bulk_load(path=str(void), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(GRAPH["void"])))
     return store
