@@ -124,6 +124,7 @@ class Finding:
     perpetrators: list[str] = field(default_factory=list)
     actors: list[str] = field(default_factory=list)
     targets: list[str] = field(default_factory=list)
+    addressees: list[str] = field(default_factory=list)
     victims: str | None = None
     affected: list[str] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)

@@ -184,6 +184,7 @@ def add_finding(g: Graph, f: Finding, project: Project) -> None:
         (DPRK.perpetrator, f.perpetrators),
         (DPRK.actor, f.actors),
         (DPRK.target, f.targets),
+        (DPRK.addressee, f.addressees),
         (DPRK.qualifiedBy, f.qualified_by),
     ):
         for i in ids:
