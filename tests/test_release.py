@@ -154,3 +154,15 @@ def test_query_command(mini_release: Path, capsys) -> None:  # type: ignore[no-u
     assert capsys.readouterr().out.strip() == "false"
     assert main(["query", "--root", str(root), "SELECT WHERE {"]) == 2
     assert "bad query" in capsys.readouterr().err
+
+
+def test_a_release_is_stale_when_its_input_changes(mini: Path) -> None:
+    from dprk_ld.build import build_release, is_stale
+
+    dist = mini / "dist"
+    assert is_stale(mini, dist)
+    assert build_release(mini, quiet=True) == 0
+    assert not is_stale(mini, dist)
+    later = (dist / "release.json").stat().st_mtime + 10
+    os.utime(mini / "data" / "findings" / "mini.yaml", (later, later))
+    assert is_stale(mini, dist)

@@ -198,6 +198,23 @@ def write_release(files: dict[str, bytes], dist: Path) -> None:
         raise ReleaseError(f"could not write the release to {dist}: {exc}") from exc
 
 
+INPUTS = ("data", "ontology", "shapes")
+
+
+def is_stale(root: Path, dist: Path) -> bool:
+    """Whether any curated input file is newer than the release in ``dist``."""
+    info = dist / "release.json"
+    if not info.is_file():
+        return True
+    built = info.stat().st_mtime
+    return any(
+        path.stat().st_mtime > built
+        for folder in INPUTS
+        for path in (root / folder).rglob("*")
+        if path.is_file()
+    )
+
+
 def build_release(root: Path, dist: Path | None = None, quiet: bool = False) -> int:
     root = root.resolve()
     dist = dist or root / "dist"

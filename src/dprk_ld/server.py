@@ -109,12 +109,20 @@ def has_release(dist: Path) -> bool:
 
 
 def ensure_release(root: Path, dist: Path, explicit: bool) -> int:
-    """Build the release into ``dist`` if it holds none; the build's exit code (0 if none)."""
+    """Build the release into ``dist`` if it holds none, or if the curated input changed since it
+    was built; the build's exit code. A failed rebuild leaves the last good release, which is
+    served (with a warning)."""
+    from .build import build_release, is_stale
+
     if has_release(dist):
+        if not (root / "data").is_dir() or not is_stale(root, dist):
+            return 0
+        print(f"dprk-ld serve: the input changed since {dist} was built; rebuilding", file=sys.stderr)
+        if build_release(root, dist if explicit else None):
+            print(f"dprk-ld serve: the build failed; serving the last good release in {dist}",
+                  file=sys.stderr)
         return 0
     print(f"dprk-ld serve: no release in {dist}; building it first", file=sys.stderr)
-    from .build import build_release
-
     code = build_release(root, dist if explicit else None)
     if code:
         return int(code)
