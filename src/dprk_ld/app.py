@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Flask, Response, current_app, redirect, render_template, request
+from flask import Flask, Response, current_app, render_template, request
 
-from . import conneg, sparql
+from . import conneg, discovery, pages, resources, sparql
 from .errors_http import (
     HttpError,
     bad_request,
@@ -246,7 +246,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register(app)
     app.add_url_rule("/sparql", "sparql", sparql_view,
                      methods=["GET", "HEAD", "POST", "OPTIONS"], provide_automatic_options=False)
-    app.add_url_rule("/", "home", lambda: redirect("/sparql", 302))
+    resources.register(app)  # the linked-data layer: documents, pages, discovery
+    app.register_blueprint(pages.blueprint())
+    app.register_blueprint(discovery.blueprint())
     app.after_request(_common_headers)
     app.wsgi_app = QueryHandler(endpoint, app.wsgi_app)  # type: ignore[method-assign]
     return app

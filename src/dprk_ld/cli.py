@@ -1,4 +1,4 @@
-"""The `dprk-ld` command line: build, check, validate, query, serve."""
+"""The `dprk-ld` command line: build, check, validate, query, stats, link, serve."""
 
 from __future__ import annotations
 
@@ -61,6 +61,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def cmd_link(args: argparse.Namespace) -> int:
+    from .link import link_command
+
+    return link_command(args)
+
+
 def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--root", default=".", help="project folder holding data/, ontology/, shapes/")
 
@@ -100,6 +106,13 @@ def make_parser() -> argparse.ArgumentParser:
     _add_common(p)
     p.add_argument("-f", "--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("link", help="find candidate links to Wikidata for a curator to review")
+    _add_common(p)
+    from .link import add_arguments as add_link_arguments
+
+    add_link_arguments(p)
+    p.set_defaults(func=cmd_link)
 
     p = sub.add_parser("serve", help="serve the release over HTTP (SPARQL endpoint)")
     _add_common(p)

@@ -19,10 +19,12 @@ from rdflib.namespace import RDF, SKOS
 
 from .dates import Date, Period, parse_date
 from .errors import DataError, Problem
+from .link import check_links, read_links
 from .model import (
     ENTITY_KINDS,
     FINDING_KINDS,
     Entity,
+    ExternalLink,
     Finding,
     Project,
     Quantity,
@@ -497,7 +499,8 @@ def _check_entities(
             if value not in external.get(system, {}):
                 bad(
                     e,
-                    f"{system} id {value!r} is not in data/reference/external-ids.tsv: publish only "
+                    f"{system} id {value!r} is not in data/reference/external-ids.tsv nor "
+                    f"external-ids-checked.tsv (nor accepted in links-review.tsv): publish only "
                     f"checked identifiers",
                 )
             key = f"{system}:{value}"
@@ -538,6 +541,16 @@ def _load_reference(
         for row in csv.DictReader(rows, delimiter="\t"):
             codes[row["place"]] = {k: v for k, v in row.items() if k != "place"}
     return external, codes
+
+
+def _load_links(root: Path, external: dict[str, dict[str, str]], out: _Collector) -> list[ExternalLink]:
+    """Links checked in data/reference/ (see link.py); entity files may use their ids too."""
+    links, problems = read_links(root)
+    out.problems.extend(problems)
+    for link in links:
+        row = {"entity": link.entity, "source": link.source}
+        external.setdefault(link.system, {}).setdefault(link.id, row)
+    return links
 
 
 # --------------------------------------------------------------------------- findings
@@ -862,8 +875,10 @@ def load_project(root: Path, only: Iterable[Path] = ()) -> Project:
             sources[src.id] = src
 
     external, codes = _load_reference(root, out)
+    links = _load_links(root, external, out)
     entities = _load_entities(sorted((data / "entities").glob("*.yaml")), out)
     _check_entities(entities, concepts, external, codes, root, out)
+    out.problems.extend(check_links(links, entities, concepts))
     for src in sources.values():
         pub = entities.get(src.publisher)
         if pub is None or pub.kind != "org":
@@ -881,7 +896,7 @@ def load_project(root: Path, only: Iterable[Path] = ()) -> Project:
         findings.extend(_load_findings(path, sources, entities, concepts, out))
 
     retired = _load_retired(data / "retired.yaml", out)
-    project = Project(root, dataset, sources, findings, entities, concepts, retired, external)
+    project = Project(root, dataset, sources, findings, entities, concepts, retired, external, links)
     if not wanted:
         minted = minted_paths(project)
         for r in retired:

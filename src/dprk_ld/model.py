@@ -182,6 +182,18 @@ class Retired:
     replaced_by: str | None = None
 
 
+@dataclass(frozen=True)
+class ExternalLink:
+    """A link to the same thing (or a matching concept) in another dataset, checked by a curator."""
+
+    entity: str  # an entity id, or "<scheme>/<concept id>" for a concept
+    system: str  # wikidata | geonames
+    id: str
+    relation: str  # sameAs for things; exactMatch or closeMatch for concepts
+    source: str  # where it was checked
+    file: str
+
+
 @dataclass
 class Project:
     root: Path
@@ -192,3 +204,4 @@ class Project:
     concepts: dict[str, set[str]]  # scheme -> concept ids
     retired: list[Retired]
     external_ids: dict[str, dict[str, str]]  # wikidata/geonames id -> reference row
+    links: list[ExternalLink] = field(default_factory=list)  # data/reference/ links to publish

@@ -272,6 +272,24 @@ def add_dataset(g: Graph, project: Project) -> None:
         g.add((ds, DCTERMS.source, source_iri(src.id)))
 
 
+LINK_PREDICATE = {"sameAs": OWL.sameAs, "exactMatch": SKOS.exactMatch, "closeMatch": SKOS.closeMatch}
+
+
+def external_iri(system: str, ident: str) -> URIRef:
+    return WD[ident] if system == "wikidata" else URIRef(GEONAMES.format(ident))
+
+
+def add_links(g: Graph, project: Project) -> None:
+    """The links checked in data/reference/ (external-ids-checked.tsv, accepted review rows)."""
+    for link in project.links:
+        if "/" in link.entity:
+            scheme, _, cid = link.entity.partition("/")
+            node = concept(scheme, cid)
+        else:
+            node = entity_iri(project.entities[link.entity])
+        g.add((node, LINK_PREDICATE[link.relation], external_iri(link.system, link.id)))
+
+
 def data_graph(project: Project) -> Graph:
     """Sources, entities and findings: the curated content of the release."""
     g = new_graph()
@@ -280,6 +298,7 @@ def data_graph(project: Project) -> Graph:
         add_source(g, src, project)
     for e in project.entities.values():
         add_entity(g, e, project)
+    add_links(g, project)
     for f in project.findings:
         add_finding(g, f, project)
     return g

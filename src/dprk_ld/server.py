@@ -109,13 +109,15 @@ def has_release(dist: Path) -> bool:
 
 
 def ensure_release(root: Path, dist: Path, explicit: bool) -> int:
-    """Build the release into ``dist`` if it holds none, or if the curated input changed since it
-    was built; the build's exit code. A failed rebuild leaves the last good release, which is
-    served (with a warning)."""
+    """Build the release into ``dist`` if it holds none, or (for the project's own dist/, not a
+    folder named with --dist) if the curated input changed since it was built; the build's exit
+    code. A failed rebuild leaves the last good release, which is served (with a warning)."""
     from .build import build_release, is_stale
 
     if has_release(dist):
-        if not (root / "data").is_dir() or not is_stale(root, dist):
+        # an explicitly named release folder is served as it is; the project's own dist/ is
+        # rebuilt when its input changed
+        if explicit or not (root / "data").is_dir() or not is_stale(root, dist):
             return 0
         print(f"dprk-ld serve: the input changed since {dist} was built; rebuilding", file=sys.stderr)
         if build_release(root, dist if explicit else None):

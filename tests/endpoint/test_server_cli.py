@@ -77,6 +77,16 @@ def test_a_failed_rebuild_serves_the_last_good_release(
     assert (dist / "dprk-ld.nq").read_bytes() == before
 
 
+def test_an_explicit_release_folder_is_served_as_it_is(mini: Path) -> None:
+    dist = mini / "dist"
+    assert server.ensure_release(mini, dist, explicit=False) == 0
+    stamp = (dist / "release.json").stat().st_mtime
+    later = stamp + 10
+    os.utime(mini / "data" / "findings" / "mini.yaml", (later, later))
+    assert server.ensure_release(mini, dist, explicit=True) == 0
+    assert (dist / "release.json").stat().st_mtime == stamp
+
+
 def test_a_failed_first_build_stops_serve(mini: Path) -> None:
     findings = mini / "data" / "findings" / "mini.yaml"
     findings.write_text(

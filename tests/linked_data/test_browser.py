@@ -1,0 +1,136 @@
+"""In a real headless Chromium (Debian's ``chromium`` and ``chromium-driver``, installed by the
+project's test set-up): the landing page renders its charts, a finding page shows its quote, the
+query page runs an example and shows rows. A missing browser fails these tests; it never skips."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+from dprk_ld.app import close_app
+
+from .conftest import make_app
+
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--window-size=1280,1600",
+]
+WAIT = 20  # seconds
+
+
+def find_browser() -> tuple[str, str]:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    if not chromium or not driver:
+        pytest.fail("Chromium and its driver are needed for the browser tests: install Debian's "
+                    "'chromium' and 'chromium-driver' (bash .ci/run does it as root)", pytrace=False)
+    return chromium, driver
+
+
+@pytest.fixture(scope="module")
+def live_url(real_release: Path) -> Iterator[str]:
+    """The real release served over HTTP on a free loopback port, in a thread."""
+    app = make_app(real_release)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        close_app(app)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    chromium, driver = find_browser()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="dprk-ld-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={profile}"]:
+        options.add_argument(flag)
+    drv = webdriver.Chrome(options=options, service=Service(executable_path=driver))
+    drv.set_page_load_timeout(WAIT)
+    try:
+        yield drv
+    finally:
+        drv.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def wait_for(drv: Any, condition: Any) -> Any:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(drv, WAIT).until(condition)
+
+
+def test_landing_page_renders_its_charts(browser: Any, live_url: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(live_url + "/")
+    for key in ("source", "kind", "violation", "year"):
+        chart = browser.find_element(By.CSS_SELECTOR, f"#chart-{key} svg.chart")
+        assert chart.is_displayed()
+        assert chart.size["width"] > 200 and chart.size["height"] > 50
+        bars = chart.find_elements(By.CSS_SELECTOR, "rect")
+        assert bars and all(b.size["width"] >= 1 for b in bars)
+        # drawn, not just present: the browser laid the bars out inside the chart
+        box = browser.execute_script("return arguments[0].getBBox().width", bars[0])
+        assert box >= 1
+    widths = [b.size["width"] for b in browser.find_elements(By.CSS_SELECTOR, "#chart-source rect")]
+    assert len(widths) == 5 and max(widths) > min(widths) > 0
+
+
+def test_finding_page_shows_its_quote(browser: Any, live_url: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(live_url + "/id/finding/hrw-wr-2025/hoeryong-public-trial-sentences")
+    marks = browser.find_elements(By.CSS_SELECTOR, "blockquote.in-context mark.exact")
+    assert len(marks) == 2
+    assert all(m.is_displayed() for m in marks)
+    assert "public trial in Hoeryong" in marks[1].text
+    context = browser.find_elements(By.CSS_SELECTOR, "blockquote.in-context")[0].text
+    assert len(context) > len(marks[0].text)
+    assert browser.title.startswith("Finding hrw-wr-2025/hoeryong-public-trial-sentences")
+
+
+def test_query_page_runs_an_example_and_shows_rows(browser: Any, live_url: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(live_url + "/sparql")
+    highlighted = browser.find_elements(By.CSS_SELECTOR, "#highlight .tok-kw")
+    assert highlighted and highlighted[0].text.upper() in ("PREFIX", "SELECT")
+    browser.find_element(By.CSS_SELECTOR, 'button.example[data-example="01-sources"]').click()
+    rows = wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#results tbody tr"))
+    assert len(rows) == 5  # the five source documents
+    assert "World Report" in browser.find_element(By.ID, "results").text
+    assert "# title: Source documents" in browser.find_element(By.ID, "query").get_attribute("value")
+    assert browser.find_element(By.ID, "status").text == "5 rows"
+
+
+def test_query_page_draws_a_chart_for_a_series(browser: Any, live_url: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(live_url + "/sparql")
+    editor = browser.find_element(By.ID, "query")
+    query = ("PREFIX dprk: <https://w3id.org/dprk-ld/ontology#>\n"
+             "SELECT ?year (COUNT(?f) AS ?n) WHERE { ?f dprk:year ?year } GROUP BY ?year ORDER BY ?year")
+    browser.execute_script("arguments[0].value = arguments[1];"
+                           "arguments[0].dispatchEvent(new Event('input'));", editor, query)
+    assert browser.find_elements(By.CSS_SELECTOR, "#highlight .tok-var")  # highlighted as typed
+    browser.find_element(By.ID, "run").click()
+    bars = wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#chart svg rect"))
+    rows = browser.find_elements(By.CSS_SELECTOR, "#results tbody tr")
+    assert len(bars) == len(rows) > 5
