@@ -25,9 +25,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests
 
 test: $(STAMP)
-	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || { \
-	  echo "error: the browser tests need Debian's chromium and chromium-driver" \
-	       "(apt-get install chromium chromium-driver; bash .ci/run installs them as root)" >&2; exit 1; }
+	bash tools/system-deps
 	$(BIN)/ruff check src tests
 	$(BIN)/python -m pytest
 
