@@ -3,34 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import socket
 import threading
-from typing import Any
 
-from dprk_ld.errors_http import CODES
+from dprk_ld.testing import assert_error_shape
 
-ERROR_KEYS = {"status", "code", "title", "message", "details"}
-
-
-def assert_error_shape(resp: Any, status: int, code: str | None = None) -> dict[str, Any]:
-    """Check a response is the one error shape (JSON) with this status; return the record."""
-    assert resp.status_code == status, (resp.status_code, resp.data[:500])
-    assert resp.headers["Content-Type"].startswith("application/json"), resp.headers
-    record = json.loads(resp.data)
-    assert set(record) == {"error"}
-    err = record["error"]
-    assert set(err) == ERROR_KEYS
-    assert err["status"] == status
-    assert isinstance(err["message"], str) and err["message"]
-    assert isinstance(err["details"], dict)
-    assert err["code"] in CODES and CODES[err["code"]] == status
-    if code is not None:
-        assert err["code"] == code, err
-    text = resp.data.decode("utf-8")
-    assert "Traceback" not in text and "/work/" not in text and ".py" not in text
-    return err
-
+__all__ = ["ConnectionCounter", "assert_error_shape"]
 
 class ConnectionCounter:
     """A TCP listener on loopback that counts the connections it receives."""

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from dprk_ld.app import close_app
+from dprk_ld.testing import serve_in_thread
 
 from .conftest import make_app
 
@@ -39,14 +38,10 @@ def find_browser() -> tuple[str, str]:
 def live_url(real_release: Path) -> Iterator[str]:
     """The real release served over HTTP on a free loopback port, in a thread."""
     app = make_app(real_release)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        with serve_in_thread(app) as url:
+            yield url
     finally:
-        server.shutdown()
-        thread.join(timeout=10)
         close_app(app)
 
 

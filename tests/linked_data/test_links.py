@@ -5,7 +5,6 @@ against a local SPARQL server loaded with a small fixture (our own endpoint), ne
 from __future__ import annotations
 
 import csv
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +12,6 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, SKOS
-from werkzeug.serving import make_server
 
 from dprk_ld.app import close_app, create_app
 from dprk_ld.build import build_release
@@ -21,6 +19,7 @@ from dprk_ld.cli import main
 from dprk_ld.errors import DataError
 from dprk_ld.link import REVIEW_FILE, candidate_query, read_links, sparql_string
 from dprk_ld.load import load_project
+from dprk_ld.testing import serve_in_thread
 
 REPO = Path(__file__).resolve().parents[2]
 BASE = "https://w3id.org/dprk-ld/"
@@ -167,14 +166,10 @@ def fixture_endpoint() -> Iterator[str]:
     store = ox.Store()
     store.load(FIXTURE.encode(), format=ox.RdfFormat.TURTLE)
     app = create_app({"STORE": store, "QUERY_WORKERS": 1, "QUERY_TIMEOUT": 10})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}/sparql"
+        with serve_in_thread(app) as url:
+            yield f"{url}/sparql"
     finally:
-        server.shutdown()
-        thread.join(timeout=10)
         close_app(app)
 
 
