@@ -166,3 +166,15 @@ def test_a_release_is_stale_when_its_input_changes(mini: Path) -> None:
     later = (dist / "release.json").stat().st_mtime + 10
     os.utime(mini / "data" / "findings" / "mini.yaml", (later, later))
     assert is_stale(mini, dist)
+
+
+def test_void_describes_the_linksets(mini_release: Path) -> None:
+    void = Graph().parse(mini_release / "void.ttl")
+    ds = URIRef(DATASET_IRI)
+    linksets = {
+        str(void.value(ls, VOID.objectsTarget)): int(void.value(ls, VOID.triples))
+        for ls in void.objects(ds, VOID.subset)
+        if (ls, RDF.type, VOID.Linkset) in void
+    }
+    # the fixture's north-korea has one Wikidata and one GeoNames identifier
+    assert linksets == {DATASET_IRI + "#target-wikidata": 1, DATASET_IRI + "#target-geonames": 1}

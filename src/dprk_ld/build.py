@@ -21,8 +21,10 @@ from rdflib import Graph
 
 from .dumps import (
     DUMP,
+    add_linksets,
     canonical,
     class_partitions,
+    count_links,
     describe,
     gz,
     jsonld,
@@ -155,6 +157,7 @@ def render(release: Release) -> dict[str, bytes]:
         release.union,
         {"findings": DPRK.Finding, "evidence": OA.Annotation, "sources": DPRK.SourceDocument},
     )
+    add_linksets(void, count_links((str(s), str(p), str(o)) for s, p, o in release.union))
     files["void.ttl"] = turtle(void)
     info = {
         "version": str(project.dataset.get("version", "")),

@@ -16,46 +16,33 @@ from xml.sax.saxutils import escape as xml_escape
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, request, send_file
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, SKOS, VOID, XSD
+from rdflib import Graph, URIRef
+from rdflib.namespace import FOAF, RDF, VOID
 
 from . import conneg
+from .dumps import LINK_PREDICATES, count_links
 from .errors_http import not_acceptable, not_found
 from .namespaces import DPRK, GRAPH, OA
 from .resources import HTML, RDF_OFFERS, Site, new_graph, serialize, site
 
 VOID_OFFERS: tuple[conneg.Offer, ...] = (*RDF_OFFERS, HTML)
-#: external datasets we link to: key -> (title, IRI space, homepage)
-TARGETS: dict[str, tuple[str, str, str]] = {
-    "wikidata": ("Wikidata", "http://www.wikidata.org/entity/", "https://www.wikidata.org/"),
-    "geonames": ("GeoNames", "https://sws.geonames.org/", "https://www.geonames.org/"),
-}
-LINK_PREDICATES = (OWL.sameAs, SKOS.exactMatch, SKOS.closeMatch)
 EXAMPLE_CLASSES = (DPRK.Finding, DPRK.SourceDocument, DPRK.Place, FOAF.Person, OA.Annotation)
-PREDICATE_SLUG = {str(OWL.sameAs): "sameas", str(SKOS.exactMatch): "exactmatch",
-                  str(SKOS.closeMatch): "closematch"}
 
 
 def link_counts(store: Any, base: str) -> Counter[tuple[str, str]]:
     """Link triples from our IRIs to each external dataset, by (target key, predicate IRI)."""
-    counts: Counter[tuple[str, str]] = Counter()
-    for pred in LINK_PREDICATES:
-        seen: set[tuple[str, str]] = set()
-        for q in store.quads_for_pattern(None, ox.NamedNode(str(pred)), None):
-            s, o = q.subject, q.object
-            if not (isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode)):
-                continue
-            if not s.value.startswith(base) or (s.value, o.value) in seen:
-                continue
-            for key, (_title, space, _home) in TARGETS.items():
-                if o.value.startswith(space):
-                    seen.add((s.value, o.value))
-                    counts[(key, str(pred))] += 1
-    return counts
+    triples = (
+        (q.subject.value, pred, q.object.value)
+        for pred in LINK_PREDICATES
+        for q in store.quads_for_pattern(None, ox.NamedNode(pred), None)
+        if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode)
+    )
+    return count_links(triples, base)
 
 
 def void_graph(s: Site) -> Graph:
-    """The release's VoID description with what the served release adds to it."""
+    """The release's VoID description (with its linksets, made by the build) and what the served
+    release adds to it: example and root resources, vocabularies."""
     def build() -> Graph:
         g = new_graph()
         g.bind("void", VOID)
@@ -75,21 +62,6 @@ def void_graph(s: Site) -> Graph:
         for ns in ("http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/2002/07/owl#",
                    "http://www.w3.org/ns/shacl#", "http://purl.org/ontology/bibo/"):
             g.add((ds, VOID.vocabulary, URIRef(ns)))
-        for (key, pred), n in sorted(link_counts(s.store, s.base).items()):
-            title, space, home = TARGETS[key]
-            target = URIRef(f"{s.dataset_iri}#target-{key}")
-            g.add((target, RDF.type, VOID.Dataset))
-            g.add((target, DCTERMS.title, Literal(title, lang="en")))
-            g.add((target, VOID.uriSpace, Literal(space)))
-            g.add((target, FOAF.homepage, URIRef(home)))
-            ls = URIRef(f"{s.dataset_iri}#links-{key}-{PREDICATE_SLUG[pred]}")
-            g.add((ds, VOID.subset, ls))
-            g.add((ls, RDF.type, VOID.Linkset))
-            g.add((ls, VOID.subjectsTarget, ds))
-            g.add((ls, VOID.objectsTarget, target))
-            g.add((ls, VOID.linkPredicate, URIRef(pred)))
-            g.add((ls, VOID.triples, Literal(n, datatype=XSD.integer)))
-            g.add((ls, DCTERMS.title, Literal(f"Links to {title} ({pred.rsplit('#', 1)[-1]})", lang="en")))
         return g
 
     return s.cached("void", build)  # type: ignore[no-any-return]

@@ -11,13 +11,14 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, VOID, XSD
 
 from .namespaces import BASE, DATASET_IRI, GRAPH, ID, PREFIXES, SPDX
 from .rdf import new_graph
@@ -186,6 +187,52 @@ def describe(
         g.add((ck, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
         g.add((ck, SPDX.checksumValue, Literal(sha256(data), datatype=XSD.hexBinary)))
     return g
+
+
+#: datasets we link to: key -> (title, IRI space, homepage)
+LINK_TARGETS: dict[str, tuple[str, str, str]] = {
+    "wikidata": ("Wikidata", "http://www.wikidata.org/entity/", "https://www.wikidata.org/"),
+    "geonames": ("GeoNames", "https://sws.geonames.org/", "https://www.geonames.org/"),
+}
+#: link predicates -> the slug of their linkset IRIs
+LINK_PREDICATES: dict[str, str] = {
+    str(OWL.sameAs): "sameas",
+    str(SKOS.exactMatch): "exactmatch",
+    str(SKOS.closeMatch): "closematch",
+}
+
+
+def count_links(triples: Iterable[tuple[str, str, str]], base: str = BASE) -> Counter[tuple[str, str]]:
+    """Distinct link triples from our IRIs (under ``base``) to each dataset we link to, by
+    (dataset key, predicate IRI); ``triples`` are (subject, predicate, object) IRIs as strings."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for s, p, o in set(triples):
+        if p not in LINK_PREDICATES or not s.startswith(base):
+            continue
+        for key, (_title, space, _home) in LINK_TARGETS.items():
+            if o.startswith(space):
+                counts[(key, p)] += 1
+    return counts
+
+
+def add_linksets(g: Graph, counts: Counter[tuple[str, str]], dataset_iri: str = DATASET_IRI) -> None:
+    """One void:Linkset per dataset we link to and link predicate, with its triple count."""
+    ds = URIRef(dataset_iri)
+    for (key, pred), n in sorted(counts.items()):
+        title, space, home = LINK_TARGETS[key]
+        target = URIRef(f"{dataset_iri}#target-{key}")
+        g.add((target, RDF.type, VOID.Dataset))
+        g.add((target, DCTERMS.title, Literal(title, lang="en")))
+        g.add((target, VOID.uriSpace, Literal(space)))
+        g.add((target, FOAF.homepage, URIRef(home)))
+        ls = URIRef(f"{dataset_iri}#links-{key}-{LINK_PREDICATES[pred]}")
+        g.add((ds, VOID.subset, ls))
+        g.add((ls, RDF.type, VOID.Linkset))
+        g.add((ls, VOID.subjectsTarget, ds))
+        g.add((ls, VOID.objectsTarget, target))
+        g.add((ls, VOID.linkPredicate, URIRef(pred)))
+        g.add((ls, VOID.triples, Literal(n, datatype=XSD.integer)))
+        g.add((ls, DCTERMS.title, Literal(f"Links to {title} ({pred.rsplit('#', 1)[-1]})", lang="en")))
 
 
 def class_partitions(g: Graph, graph: Graph, classes: dict[str, URIRef]) -> None:
