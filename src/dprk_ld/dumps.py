@@ -164,10 +164,6 @@ def describe(
     g.add((ds, DCAT.landingPage, URIRef(BASE)))
     for ns in ("dprk", "oa", "prov", "dcterms", "skos", "org", "foaf", "dcat", "owl"):
         g.add((ds, VOID.vocabulary, URIRef(PREFIXES[ns])))
-    for key in ("findings", "sources", "evidence"):
-        if key in counts:
-            part = URIRef(f"{DATASET_IRI}#{key}")
-            g.add((ds, VOID.classPartition, part))
     for name, data in sorted(files.items()):
         dist = URIRef(f"{BASE}dumps/{name}")
         g.add((ds, DCAT.distribution, dist))

@@ -123,6 +123,11 @@ ENTITY_FIELDS = {  # finding field -> allowed entity kinds
     "topics": {"topic"},
     "organization": {"org"},
 }
+#: finding fields holding a list of ids (a single id is accepted too), copied as they are
+LIST_FIELDS = (
+    "according_to", "places", "perpetrators", "actors", "targets", "addressees", "affected",
+    "violations", "rights", "institutions", "instruments", "topics", "qualified_by",
+)
 ENTITY_ATTRS = {
     "place": {
         "id",
@@ -460,7 +465,6 @@ def _check_entities(
     concepts: dict[str, set[str]],
     external: dict[str, dict[str, str]],
     codes: dict[str, dict[str, str]],
-    root: Path,
     out: _Collector,
 ) -> None:
     def bad(e: Entity, message: str) -> None:
@@ -729,27 +733,15 @@ def _finding(
         section=source.section_at(quotes[0].start),
         file=out.rel(path),
         line=line,
-        according_to=_as_list(item.get("according_to")),
         dates=dates,
+        **{name: _as_list(item.get(name)) for name in LIST_FIELDS},
         period=period,
         as_of=as_of,
-        places=_as_list(item.get("places")),
-        perpetrators=_as_list(item.get("perpetrators")),
-        actors=_as_list(item.get("actors")),
-        targets=_as_list(item.get("targets")),
-        addressees=_as_list(item.get("addressees")),
         victims=_text(item.get("victims")),
-        affected=_as_list(item.get("affected")),
-        violations=_as_list(item.get("violations")),
-        rights=_as_list(item.get("rights")),
-        institutions=_as_list(item.get("institutions")),
-        instruments=_as_list(item.get("instruments")),
-        topics=_as_list(item.get("topics")),
         quantities=quantities,
         sentences=sentences,
         response=item.get("response"),
         qualifications=_as_list(item.get("qualification")),
-        qualified_by=_as_list(item.get("qualified_by")),
         status=item.get("status"),
         organization=item.get("organization"),
         note=_text(item.get("note")),
@@ -851,7 +843,7 @@ def minted_paths(project: Project) -> set[str]:
 # --------------------------------------------------------------------------- the whole project
 
 
-def load_project(root: Path, only: Iterable[Path] = ()) -> Project:
+def load_project(root: Path) -> Project:
     """Load everything under root/data and check it; raises DataError listing every problem."""
     root = root.resolve()
     out = _Collector(root)
@@ -877,7 +869,7 @@ def load_project(root: Path, only: Iterable[Path] = ()) -> Project:
     external, codes = _load_reference(root, out)
     links = _load_links(root, external, out)
     entities = _load_entities(sorted((data / "entities").glob("*.yaml")), out)
-    _check_entities(entities, concepts, external, codes, root, out)
+    _check_entities(entities, concepts, external, codes, out)
     out.problems.extend(check_links(links, entities, concepts))
     for src in sources.values():
         pub = entities.get(src.publisher)
@@ -889,19 +881,15 @@ def load_project(root: Path, only: Iterable[Path] = ()) -> Project:
             )
 
     findings: list[Finding] = []
-    wanted = {p.resolve() for p in only}
     for path in sorted((data / "findings").glob("*.yaml")):
-        if wanted and path.resolve() not in wanted:
-            continue
         findings.extend(_load_findings(path, sources, entities, concepts, out))
 
     retired = _load_retired(data / "retired.yaml", out)
     project = Project(root, dataset, sources, findings, entities, concepts, retired, external, links)
-    if not wanted:
-        minted = minted_paths(project)
-        for r in retired:
-            if r.id in minted:
-                out.add(data / "retired.yaml", f"{r.id!r} is retired and may not be minted again", r.id)
+    minted = minted_paths(project)
+    for r in retired:
+        if r.id in minted:
+            out.add(data / "retired.yaml", f"{r.id!r} is retired and may not be minted again", r.id)
 
     if out.problems:
         raise DataError(out.problems)
