@@ -112,9 +112,13 @@ def text(n: int) -> str:
 
 
 def queries(category: str, subjects: list[str], count: int, distinct: bool) -> list[str]:
-    """``count`` queries of a category. Distinct ones differ in their text (a numbered comment,
-    and the subject or word they ask about) but not in their cost, so no cache can help and
-    every one costs the engine the same; repeated ones are a small fixed set."""
+    """``count`` queries of a category, in a shuffled (seeded) order. Distinct ones differ in
+    their text (a numbered comment, and the subject, word or LIMIT they ask about), so no cache
+    can help; repeated ones are a small fixed set. Within a category the variants do not all
+    cost the same (the two aggregates differ about sevenfold; a rare word scans every label),
+    so the order is shuffled: ``wrk`` hands request ``k`` to thread ``k mod threads``, and an
+    unshuffled list would give each thread (and its connections) only the cheap or only the
+    expensive variants, which measures the server's scheduling more than the mix."""
     out = []
     for i in range(count):
         n = i % 8
@@ -129,6 +133,7 @@ def queries(category: str, subjects: list[str], count: int, distinct: bool) -> l
         out.append(f"{text_} # {i}" if distinct else text_)
     if not distinct:
         out = sorted(set(out))[:64]
+    random.Random(len(out)).shuffle(out)
     return out
 
 
@@ -194,6 +199,20 @@ def start_ours(dist: Path, opts: argparse.Namespace) -> Server:
                  env)
     server = Server("dprk-ld", proc, f"http://127.0.0.1:{port}", "/sparql")
     wait_http(server.base + "/sparql")
+    return server
+
+
+def start_bare(dist: Path, opts: argparse.Namespace) -> Server:
+    """The ceiling: ``bench/bare_wsgi.py`` (pyoxigraph in the request thread, no safety at all)
+    under Granian with our process and thread counts."""
+    port = free_port()
+    env = {**os.environ, "DPRK_LD_BENCH_NQ": str(dist / "dprk-ld.nq")}
+    proc = start([str(ROOT / ".venv" / "bin" / "granian"), "--interface", "wsgi",
+                  "--host", "127.0.0.1", "--port", str(port), "--workers", str(opts.workers),
+                  "--blocking-threads", str(opts.threads), "--no-access-log",
+                  "--working-dir", str(ROOT / "bench"), "bare_wsgi:app"], env)
+    server = Server("bare-wsgi", proc, f"http://127.0.0.1:{port}", "/sparql")
+    wait_http(server.base + "/sparql?query=ASK%7B%7D")
     return server
 
 
@@ -320,6 +339,11 @@ def main(argv: list[str] | None = None) -> int:
                         ".bench/venv with flask, pyoxigraph)")
     parser.add_argument("--skip", action="append", default=[],
                         help="a server to leave out: oxigraph or rdflib-endpoint")
+    parser.add_argument("--bare", action="store_true",
+                        help="also run bench/bare_wsgi.py (pyoxigraph in the request thread with "
+                        "no safety at all, under Granian): the ceiling of a Python WSGI layer")
+    parser.add_argument("--modes", default="distinct,repeated",
+                        help="comma-separated: distinct, repeated")
     parser.add_argument("--json", type=Path, default=ROOT / ".bench" / "results.json")
     opts = parser.parse_args(argv)
 
@@ -343,6 +367,9 @@ def main(argv: list[str] | None = None) -> int:
     starters = [("dprk-ld", lambda: start_ours(dist, opts)),
                 ("oxigraph", lambda: start_oxigraph(dist)),
                 ("rdflib-endpoint", lambda: start_rdflib(dist))]
+    if opts.bare:
+        starters.insert(1, ("bare-wsgi", lambda: start_bare(dist, opts)))
+    modes = [m for m in ("distinct", "repeated") if m in opts.modes.split(",")]
     results: dict[str, dict[str, dict[str, dict[str, float]]]] = {}
     subjects: list[str] = []
     for name, starter in starters:
@@ -356,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
             if not subjects:
                 subjects = sample_subjects(server, 500)
             results[name] = {}
-            for mode in ("distinct", "repeated"):
+            for mode in modes:
                 results[name][mode] = {}
                 for category in CATEGORIES:
                     count = 300_000 if (mode == "distinct" and category == "lookup") else (
@@ -385,7 +412,8 @@ def table(results: dict[str, dict[str, dict[str, dict[str, float]]]]) -> str:
     rows = ["| mode | query | server | req/s | p50 ms | p90 ms | p99 ms | ours / it |",
             "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
     ours = results.get("dprk-ld", {})
-    for mode in ("distinct", "repeated"):
+    modes = [m for m in ("distinct", "repeated") if any(m in r for r in results.values())]
+    for mode in modes:
         for category in CATEGORIES:
             for name, by_mode in results.items():
                 res = by_mode[mode][category]
@@ -396,16 +424,23 @@ def table(results: dict[str, dict[str, dict[str, dict[str, float]]]]) -> str:
                             f"{res['p50_ms']:.2f} | {res['p90_ms']:.2f} | {res['p99_ms']:.2f} "
                             f"| {ratio} |")
     lines = ["\n".join(rows), ""]
-    for other in results:
-        if other == "dprk-ld" or not ours:
-            continue
-        def ratio(mode: str, cats: tuple[str, ...], other: str = other) -> float:
-            return geomean([ours[mode][c]["rps"] / max(results[other][mode][c]["rps"], 1e-9)
-                            for c in cats])
-        lines.append(f"geometric mean of ours / {other}: distinct heavier (join, aggregate, "
-                     f"text) {ratio('distinct', HEAVY):.2f}; distinct lookups "
-                     f"{ratio('distinct', ('lookup',)):.2f}; repeated (all) "
-                     f"{ratio('repeated', CATEGORIES):.2f}")
+
+    def ratio(a: str, b: str, mode: str, cats: tuple[str, ...]) -> float:
+        return geomean([results[a][mode][c]["rps"] / max(results[b][mode][c]["rps"], 1e-9)
+                        for c in cats])
+
+    pairs = [("dprk-ld", other) for other in results if other != "dprk-ld" and ours]
+    if "bare-wsgi" in results and "oxigraph" in results:
+        pairs.append(("bare-wsgi", "oxigraph"))
+    for a, b in pairs:
+        parts = []
+        if "distinct" in modes:
+            parts.append(f"distinct heavier (join, aggregate, text) "
+                         f"{ratio(a, b, 'distinct', HEAVY):.2f}; distinct lookups "
+                         f"{ratio(a, b, 'distinct', ('lookup',)):.2f}")
+        if "repeated" in modes:
+            parts.append(f"repeated (all) {ratio(a, b, 'repeated', CATEGORIES):.2f}")
+        lines.append(f"geometric mean of {a} / {b}: " + "; ".join(parts))
     if "oxigraph" in results and ours:
         lines.append("goals vs oxigraph: distinct heavier >= 1.0, distinct lookups >= 0.25, "
                      "repeated >= 3.0")

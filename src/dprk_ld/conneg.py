@@ -160,10 +160,36 @@ def _by_format(offers: Sequence[Offer], format_param: str) -> Offer:
     raise NotAcceptable(offered_types(offers))
 
 
+#: (Accept, format=, id of the offers) -> (the offers, index of the chosen one or None for "not
+#: acceptable"). The same few Accept headers come again and again; the entry holds the offers
+#: object itself, so a hit is checked by identity (an id is never confused with a reused one).
+#: Bounded (cleared when full), since clients choose the headers.
+_CHOICES: dict[tuple[str | None, str | None, int], tuple[Sequence[Offer], int | None]] = {}
+_MAX_CHOICES = 1024
+
+
 def negotiate(
     accept: str | None, offers: Sequence[Offer], format_param: str | None = None
 ) -> Offer:
-    """The offer to send, or :class:`NotAcceptable`."""
+    """The offer to send, or :class:`NotAcceptable` (remembered per header, format and offers)."""
+    key = (accept, format_param, id(offers))
+    entry = _CHOICES.get(key)
+    if entry is None or entry[0] is not offers:
+        try:
+            chosen: int | None = list(offers).index(_negotiate(accept, offers, format_param))
+        except NotAcceptable:
+            chosen = None
+        if len(_CHOICES) >= _MAX_CHOICES:
+            _CHOICES.clear()
+        entry = _CHOICES[key] = (offers, chosen)
+    if entry[1] is None:
+        raise NotAcceptable(offered_types(offers))
+    return offers[entry[1]]
+
+
+def _negotiate(
+    accept: str | None, offers: Sequence[Offer], format_param: str | None = None
+) -> Offer:
     if not offers:
         raise NotAcceptable([])
     if format_param is not None and format_param.strip():

@@ -26,7 +26,7 @@ import select
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -118,6 +118,51 @@ def _child_main(
             os._exit(0)
 
 
+class _ForkGuard:
+    """Many inline queries at once, or one fork alone.
+
+    Inline queries (bounded lookups, run in request threads, the engine releasing the GIL) share
+    the guard; a fork takes it alone, so that a worker never starts from a copy of a store that
+    another thread is in the middle of reading. A waiting fork goes first: new inline queries
+    wait until it is done, so a steady stream of lookups cannot starve a worker's replacement.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._readers = 0
+        self._forking = False
+        self._waiting_forks = 0
+
+    @contextlib.contextmanager
+    def shared(self) -> Iterator[None]:
+        with self._cond:
+            while self._forking or self._waiting_forks:
+                self._cond.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                if not self._readers:
+                    self._cond.notify_all()
+
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        with self._cond:
+            self._waiting_forks += 1
+            while self._forking or self._readers:
+                self._cond.wait()
+            self._waiting_forks -= 1
+            self._forking = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._forking = False
+                self._cond.notify_all()
+
+
 class _Worker:
     def __init__(self, process: multiprocessing.process.BaseProcess, conn: Connection) -> None:
         self.process = process
@@ -148,9 +193,8 @@ class QueryPool:
         self.config = config or PoolConfig()
         self._ctx = multiprocessing.get_context("fork")
         self._lock = threading.Lock()
-        # held while a query runs in this process, and while forking: a fork never copies a
-        # store that another thread is in the middle of reading
-        self._inline_lock = threading.Lock()
+        # shared by the queries run in this process, taken alone to fork (see _ForkGuard)
+        self._guard = _ForkGuard()
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._all: dict[int, _Worker] = {}
         self._closed = False
@@ -173,7 +217,7 @@ class QueryPool:
                 name="dprk-ld-query-worker",
                 daemon=True,
             )
-            with self._inline_lock:
+            with self._guard.exclusive():
                 process.start()
             child_end.close()
             worker = _Worker(process, parent_end)
@@ -220,7 +264,7 @@ class QueryPool:
     def run_inline(self, job: Any) -> Any:
         """Run a job in this process. Only for jobs whose cost is bounded by construction (the
         caller decides: one triple pattern, rows capped); never for arbitrary queries."""
-        with self._inline_lock:
+        with self._guard.shared():
             try:
                 return self.execute(self.store, job)
             except MemoryError:

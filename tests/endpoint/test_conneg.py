@@ -92,3 +92,19 @@ def test_negotiate_or_default_never_refuses() -> None:
 def test_parse_accept_is_bounded() -> None:
     ranges = conneg.parse_accept(",".join(["text/csv"] * 10_000))
     assert len(ranges) == conneg.MAX_ACCEPT_RANGES
+
+
+def test_remembered_choices_follow_the_offers_not_just_the_header() -> None:
+    """The same Accept header against two offer lists gets each list's own answer, every time
+    (the memo is keyed by the offers too), and a refusal is remembered as a refusal."""
+    for _ in range(3):
+        assert pick("application/json", RESULTS_OFFERS) is JSON
+        assert pick("application/json", GRAPH_OFFERS) is JSONLD
+        with pytest.raises(conneg.NotAcceptable):
+            pick("text/turtle", RESULTS_OFFERS)
+        assert pick("text/turtle", GRAPH_OFFERS) is TURTLE
+    # an equal list built anew (another object, maybe a reused id) is negotiated on its own
+    fresh = [conneg.Offer("text/csv", key="A"), conneg.Offer("text/plain", key="B")]
+    assert pick("text/plain", fresh).key == "B"
+    fresh2 = [conneg.Offer("text/plain", key="C"), conneg.Offer("text/csv", key="D")]
+    assert pick("text/plain", fresh2).key == "C"
