@@ -432,10 +432,9 @@ class QueryHandler:
         etag = ep.etag(job, offer.media_type)
         outcome = ep.cache.get(job)
         if outcome is None:
-            bounded = analysis.lookup or (not analysis.escaped and sparql.single_pattern(
-                analysis.tokens, ep.limits.max_rows))
             # a bounded query (one pattern, rows capped) runs here; anything else in a worker
-            outcome = ep.pool.run_inline(job) if ep.inline and bounded else ep.pool.run(job)
+            inline = ep.inline and analysis.bounded(ep.limits.max_rows)
+            outcome = ep.pool.run_inline(job) if inline else ep.pool.run(job)
             ep.cache.put(job, outcome)
         if outcome.error == "syntax":
             raise sparql.syntax_error(outcome.message)

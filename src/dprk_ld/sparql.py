@@ -340,6 +340,11 @@ class Analysis:
         """``results`` (SELECT, ASK) or ``graph`` (CONSTRUCT, DESCRIBE)."""
         return "graph" if self.form in ("CONSTRUCT", "DESCRIBE") else "results"
 
+    def bounded(self, max_offset: int) -> bool:
+        """True if the query is one triple pattern (its cost bounded by the rows it returns),
+        as recognised by :func:`fast_lookup` or, on the lexed tokens, :func:`single_pattern`."""
+        return self.lookup or (not self.escaped and single_pattern(self.tokens, max_offset))
+
 
 def _scan(text: str) -> Analysis:
     result = Analysis()
@@ -480,7 +485,7 @@ def single_pattern(tokens: Sequence[tuple[str, str]], max_offset: int) -> bool:
 _IRI = r"""<[^<>"{}|^`\\\x00-\x20]*>"""
 _VAR = r"[?$][A-Za-z0-9_]+"
 _LOOKUP_RE = re.compile(
-    rf"""[ \t\r\n]*(?i:SELECT)[ \t\r\n]+(?P<vars>(?:{_VAR}[ \t\r\n]*)+|\*[ \t\r\n]*)
+    rf"""[ \t\r\n]*(?i:SELECT)[ \t\r\n]+(?:(?:{_VAR}[ \t\r\n]*)+|\*[ \t\r\n]*)
     (?i:WHERE)?[ \t\r\n]*\{{[ \t\r\n]*
     (?:{_IRI}|{_VAR})[ \t\r\n]+(?:{_IRI}|{_VAR}|a)[ \t\r\n]+(?:{_IRI}|{_VAR})
     [ \t\r\n]*\.?[ \t\r\n]*\}}[ \t\r\n]*
