@@ -189,7 +189,7 @@ def start_ours(dist: Path, opts: argparse.Namespace) -> Server:
         proc = start([str(BENCH_VENV / "bin" / "gunicorn"), "--bind", f"127.0.0.1:{port}",
                       "--workers", str(opts.workers), "--threads", str(opts.threads),
                       "--worker-class", "gthread", "--log-level", "warning",
-                      "dprk_ld.server:create_app_from_env()"], env)
+                      "dprk_ld.web.server:create_app_from_env()"], env)
         server = Server("dprk-ld", proc, f"http://127.0.0.1:{port}", "/sparql")
         wait_http(server.base + "/sparql")
         return server

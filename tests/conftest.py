@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dprk_ld.build import build_release
+from dprk_ld.release.build import build_release
 
 REPO = Path(__file__).resolve().parents[1]
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from dprk_ld.build import build_release
 from dprk_ld.cli import main
-from dprk_ld.errors import DataError, Problem
-from dprk_ld.load import load_project
+from dprk_ld.curation.errors import DataError, Problem
+from dprk_ld.curation.load import load_project
+from dprk_ld.release.build import build_release
 
 FINDINGS = "data/findings/mini.yaml"
 ENTITIES = "data/entities/entities.yaml"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from dprk_ld.queries import load_queries
-from dprk_ld.query import run_query
-from dprk_ld.store import open_release
+from dprk_ld.release.examples import load_queries
+from dprk_ld.release.query import run_query
+from dprk_ld.release.store import open_release
 
 REPO = Path(__file__).resolve().parents[1]
 QUERIES = {q.id: q for q in load_queries(REPO / "queries")}

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dprk_ld.coverage import sentences, uncovered
-from dprk_ld.load import load_project
+from dprk_ld.curation.coverage import sentences, uncovered
+from dprk_ld.curation.load import load_project
 
 REPO = Path(__file__).resolve().parents[1]
 

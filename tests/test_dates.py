@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from dprk_ld.dates import Date, Period, parse_date
+from dprk_ld.curation.dates import Date, Period, parse_date
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, VOID, XSD
 
 from dprk_ld.cli import main
-from dprk_ld.namespaces import DATASET_IRI, DPRK, OA, SPDX
+from dprk_ld.release.namespaces import DATASET_IRI, DPRK, OA, SPDX
 
 DUMPS = ["dprk-ld.ttl", "dprk-ld.nt", "dprk-ld.jsonld", "dprk-ld.nq"]
 
@@ -157,7 +157,7 @@ def test_query_command(mini_release: Path, capsys) -> None:  # type: ignore[no-u
 
 
 def test_a_release_is_stale_when_its_input_changes(mini: Path) -> None:
-    from dprk_ld.build import build_release, is_stale
+    from dprk_ld.release.build import build_release, is_stale
 
     dist = mini / "dist"
     assert is_stale(mini, dist)

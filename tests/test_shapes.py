@@ -11,8 +11,8 @@ import yaml
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
-from dprk_ld.namespaces import PREFIXES, SHAPES
-from dprk_ld.validate import Violation, load_shapes, run_shacl
+from dprk_ld.release.namespaces import PREFIXES, SHAPES
+from dprk_ld.release.validate import Violation, load_shapes, run_shacl
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = yaml.safe_load((Path(__file__).parent / "shape_cases.yaml").read_text(encoding="utf-8"))

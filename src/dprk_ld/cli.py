@@ -16,8 +16,8 @@ def _root(args: argparse.Namespace) -> Path:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .errors import DataError
-    from .load import load_project
+    from dprk_ld.curation.errors import DataError
+    from dprk_ld.curation.load import load_project
 
     try:
         project = load_project(_root(args))
@@ -32,37 +32,37 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build_release
+    from dprk_ld.release.build import build_release
 
     return build_release(_root(args), Path(args.dist) if args.dist else None, quiet=args.quiet)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validate import validate_command
+    from dprk_ld.release.validate import validate_command
 
     return validate_command(_root(args), dist=Path(args.dist) if args.dist else None)
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from .query import query_command
+    from dprk_ld.release.query import query_command
 
     return query_command(args)
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from .stats import stats_command
+    from dprk_ld.release.stats import stats_command
 
     return stats_command(_root(args), args.format)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .server import run
+    from dprk_ld.web.server import run
 
     return run(args)
 
 
 def cmd_link(args: argparse.Namespace) -> int:
-    from .link import link_command
+    from dprk_ld.curation.links import link_command
 
     return link_command(args)
 
@@ -109,7 +109,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("link", help="find candidate links to Wikidata for a curator to review")
     _add_common(p)
-    from .link import add_arguments as add_link_arguments
+    from dprk_ld.curation.links import add_arguments as add_link_arguments
 
     add_link_arguments(p)
     p.set_defaults(func=cmd_link)
@@ -117,7 +117,7 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the release over HTTP (SPARQL endpoint)")
     _add_common(p)
     try:
-        from .server import add_arguments
+        from dprk_ld.web.server import add_arguments
     except ImportError:  # pragma: no cover - the server module is optional while it is written
         add_arguments = None
     if add_arguments is not None:

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.serving import make_server
 
-from .errors_http import CODES
+from dprk_ld.web.errors import CODES
 
 ERROR_KEYS = {"status", "code", "title", "message", "details"}
 

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from dprk_ld.app import close_app, create_app
+from dprk_ld.web.app import close_app, create_app
 
 HERE = Path(__file__).resolve().parent
 FIXTURE_DIST = HERE / "fixtures" / "dist"

@@ -6,8 +6,8 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from dprk_ld.app import ResultCache, close_app, create_app
-from dprk_ld.sparql import Outcome
+from dprk_ld.endpoint.sparql import Outcome
+from dprk_ld.web.app import ResultCache, close_app, create_app
 
 QUERY = "SELECT ?s WHERE { ?s a <https://w3id.org/dprk-ld/ontology#Finding> } ORDER BY ?s"
 

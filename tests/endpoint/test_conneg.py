@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from dprk_ld import conneg
-from dprk_ld.sparql import CSV as CSV_OFFER
-from dprk_ld.sparql import GRAPH_OFFERS, JSON, JSONLD, NTRIPLES, RDFXML, RESULTS_OFFERS, TSV, TURTLE
-from dprk_ld.sparql import XML as XML_OFFER
+from dprk_ld.endpoint.sparql import CSV as CSV_OFFER
+from dprk_ld.endpoint.sparql import GRAPH_OFFERS, JSON, JSONLD, NTRIPLES, RDFXML, RESULTS_OFFERS, TSV, TURTLE
+from dprk_ld.endpoint.sparql import XML as XML_OFFER
+from dprk_ld.web import conneg
 
 
 def pick(accept: str | None, offers=RESULTS_OFFERS, fmt: str | None = None) -> conneg.Offer:

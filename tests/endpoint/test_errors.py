@@ -7,8 +7,8 @@ import json
 import pytest
 from flask import Flask
 
-from dprk_ld import errors_http
-from dprk_ld.errors_http import CODES, HttpError
+from dprk_ld.web import errors as errors_http
+from dprk_ld.web.errors import CODES, HttpError
 
 from .helpers import assert_error_shape
 

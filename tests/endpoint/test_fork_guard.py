@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 
-from dprk_ld.worker import _ForkGuard
+from dprk_ld.endpoint.pool import _ForkGuard
 
 
 def _hold_shared(guard: _ForkGuard, inside: threading.Barrier, release: threading.Event) -> None:

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import pytest
 
-from dprk_ld import sparql
+from dprk_ld.endpoint import sparql
 
 from .test_caching import CountingPool
 

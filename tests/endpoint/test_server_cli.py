@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dprk_ld import server
 from dprk_ld.cli import make_parser
+from dprk_ld.web import server
 
 
 def parse(*argv: str) -> argparse.Namespace:

@@ -20,7 +20,7 @@ import rdflib
 from rdflib import RDF, RDFS, Namespace
 from rdflib.collection import Collection
 
-from dprk_ld.app import close_app, create_app
+from dprk_ld.web.app import close_app, create_app
 
 from .conftest import w3c_dir
 

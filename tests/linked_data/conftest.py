@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from dprk_ld.app import close_app, create_app
-from dprk_ld.store import open_release
+from dprk_ld.release.store import open_release
+from dprk_ld.web.app import close_app, create_app
 
 BASE = "https://w3id.org/dprk-ld/"
 

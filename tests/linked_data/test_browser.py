@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from dprk_ld.app import close_app
 from dprk_ld.testing import serve_in_thread
+from dprk_ld.web.app import close_app
 
 from .conftest import make_app
 

@@ -12,9 +12,9 @@ from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, SKOS
 
-from dprk_ld.app import close_app
-from dprk_ld.namespaces import DPRK, OA, ORG
-from dprk_ld.store import open_release
+from dprk_ld.release.namespaces import DPRK, OA, ORG
+from dprk_ld.release.store import open_release
+from dprk_ld.web.app import close_app
 
 from .conftest import BASE, make_app, subjects_of_type
 

@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from dprk_ld.namespaces import DPRK, OA
-from dprk_ld.resources import describe, exists, iri_for_path, split_variant
+from dprk_ld.release.namespaces import DPRK, OA
+from dprk_ld.site.resources import describe, exists, iri_for_path, split_variant
 
 from .conftest import BASE, path_of, subjects_of_type
 from .helpers import assert_error_shape
@@ -168,7 +168,7 @@ def test_only_get_and_head(client: FlaskClient) -> None:
 
 
 def test_a_configured_base_maps_the_servers_own_address(mini_release: object) -> None:
-    from dprk_ld.app import close_app
+    from dprk_ld.web.app import close_app
 
     from .conftest import make_app
 

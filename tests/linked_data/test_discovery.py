@@ -15,9 +15,9 @@ from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, OWL, RDF, VOID
 
-from dprk_ld.app import close_app
-from dprk_ld.discovery import document_paths, link_counts
-from dprk_ld.resources import site
+from dprk_ld.site.discovery import document_paths, link_counts
+from dprk_ld.site.resources import site
+from dprk_ld.web.app import close_app
 
 from .conftest import BASE, make_app
 from .helpers import assert_error_shape
@@ -162,7 +162,7 @@ def test_only_the_files_of_the_release_are_served(mini_release: Path, tmp_path: 
 
 
 def test_an_app_over_a_store_has_no_dumps(mini_store: ox.Store) -> None:
-    from dprk_ld.app import create_app
+    from dprk_ld.web.app import create_app
 
     app = create_app({"STORE": mini_store, "QUERY_WORKERS": 1})
     try:

@@ -13,13 +13,13 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, SKOS
 
-from dprk_ld.app import close_app, create_app
-from dprk_ld.build import build_release
 from dprk_ld.cli import main
-from dprk_ld.errors import DataError
-from dprk_ld.link import REVIEW_FILE, candidate_query, read_links, sparql_string
-from dprk_ld.load import load_project
+from dprk_ld.curation.errors import DataError
+from dprk_ld.curation.links import REVIEW_FILE, candidate_query, read_links, sparql_string
+from dprk_ld.curation.load import load_project
+from dprk_ld.release.build import build_release
 from dprk_ld.testing import serve_in_thread
+from dprk_ld.web.app import close_app, create_app
 
 REPO = Path(__file__).resolve().parents[2]
 BASE = "https://w3id.org/dprk-ld/"

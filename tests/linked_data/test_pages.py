@@ -13,8 +13,8 @@ import pyoxigraph as ox
 import yaml
 from flask.testing import FlaskClient
 
-from dprk_ld.namespaces import DPRK
-from dprk_ld.pages import Bar, bar_chart
+from dprk_ld.release.namespaces import DPRK
+from dprk_ld.site.pages import Bar, bar_chart
 
 from .conftest import BASE, path_of
 

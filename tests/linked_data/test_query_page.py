@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
-from dprk_ld.queries import load_queries
+from dprk_ld.release.examples import load_queries
 
 QUERIES = Path(__file__).resolve().parents[2] / "queries"
 

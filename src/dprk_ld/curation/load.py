@@ -17,10 +17,10 @@ from typing import Any
 from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
 
-from .dates import Date, Period, parse_date
-from .errors import DataError, Problem
-from .link import check_links, read_links
-from .model import (
+from dprk_ld.curation.dates import Date, Period, parse_date
+from dprk_ld.curation.errors import DataError, Problem
+from dprk_ld.curation.links import check_links, read_links
+from dprk_ld.curation.model import (
     ENTITY_KINDS,
     FINDING_KINDS,
     Entity,
@@ -34,8 +34,8 @@ from .model import (
     Sentence,
     Source,
 )
-from .namespaces import VOCAB
-from .yamlio import YamlError, line_of, read_yaml
+from dprk_ld.curation.yamlio import YamlError, line_of, read_yaml
+from dprk_ld.release.namespaces import VOCAB
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CONTEXT_CHARS = 32  # characters of prefix and suffix kept with each quote

@@ -38,7 +38,7 @@ from typing import Any
 from flask import Flask, Request, Response, request
 from werkzeug.exceptions import HTTPException
 
-from . import conneg
+from dprk_ld.web import conneg
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import Project, Source
+from dprk_ld.curation.model import Project, Source
 
 # A sentence ends at . ! ? (optionally followed by a closing quote) before white space, a capital
 # letter glued on by a lost space, or the end of the text.

@@ -8,9 +8,9 @@ from decimal import Decimal
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
 
-from .dates import Date, Period
-from .model import FINDING_KINDS, Entity, Finding, Project, Source
-from .namespaces import DATASET_IRI, DPRK, ID, OA, ORG, PREFIXES, VOCAB, WD
+from dprk_ld.curation.dates import Date, Period
+from dprk_ld.curation.model import FINDING_KINDS, Entity, Finding, Project, Source
+from dprk_ld.release.namespaces import DATASET_IRI, DPRK, ID, OA, ORG, PREFIXES, VOCAB, WD
 
 BIBO = Namespace("http://purl.org/ontology/bibo/")
 GEONAMES = "https://sws.geonames.org/{}/"

@@ -25,8 +25,13 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Flask, Response, current_app, render_template, request
 
-from . import conneg, discovery, pages, resources, sparql
-from .errors_http import (
+from dprk_ld.endpoint import sparql
+from dprk_ld.endpoint.pool import PoolConfig, QueryPool
+from dprk_ld.endpoint.service_description import ServiceDescription
+from dprk_ld.release.store import open_release
+from dprk_ld.site import discovery, pages, resources
+from dprk_ld.web import conneg
+from dprk_ld.web.errors import (
     HttpError,
     bad_request,
     internal_error,
@@ -35,9 +40,6 @@ from .errors_http import (
     register,
     render_parts,
 )
-from .service_description import ServiceDescription
-from .store import open_release
-from .worker import PoolConfig, QueryPool
 
 log = logging.getLogger(__name__)
 
@@ -190,7 +192,7 @@ def _config(config: Mapping[str, Any] | None) -> dict[str, Any]:
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """A Flask app serving the release named in ``config`` at ``/sparql``."""
     cfg = _config(config)
-    app = Flask(__name__)
+    app = Flask("dprk_ld")  # the package root holds templates/ and static/
     app.config.update(cfg)
     app.config["MAX_CONTENT_LENGTH"] = int(cfg["MAX_BODY_BYTES"])
     app.json.sort_keys = False  # type: ignore[attr-defined]

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from .errors_http import HttpError, internal_error, service_unavailable
+from dprk_ld.web.errors import HttpError, internal_error, service_unavailable
 
 log = logging.getLogger(__name__)
 

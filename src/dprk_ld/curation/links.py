@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem
-from .model import Entity, ExternalLink
+from dprk_ld.curation.errors import Problem
+from dprk_ld.curation.model import Entity, ExternalLink
 
 CHECKED_FILE = Path("data/reference/external-ids-checked.tsv")
 REVIEW_FILE = Path("data/reference/links-review.tsv")
@@ -262,8 +262,8 @@ def _clean(value: str) -> str:
 
 
 def link_command(args: argparse.Namespace) -> int:
-    from .errors import DataError
-    from .load import load_project
+    from dprk_ld.curation.errors import DataError
+    from dprk_ld.curation.load import load_project
 
     root = Path(args.root).resolve()
     try:

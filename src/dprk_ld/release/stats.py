@@ -7,10 +7,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from .coverage import sentences, uncovered
-from .errors import DataError
-from .load import load_project
-from .model import Project
+from dprk_ld.curation.coverage import sentences, uncovered
+from dprk_ld.curation.errors import DataError
+from dprk_ld.curation.load import load_project
+from dprk_ld.curation.model import Project
 
 
 def compute(project: Project) -> dict[str, dict[str, int]]:

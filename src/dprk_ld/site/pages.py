@@ -20,8 +20,8 @@ from markupsafe import Markup, escape
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
-from .namespaces import DPRK, OA, PREFIXES
-from .resources import HTML, LABEL_PROPS, Site, serialize, site
+from dprk_ld.release.namespaces import DPRK, OA, PREFIXES
+from dprk_ld.site.resources import HTML, LABEL_PROPS, Site, serialize, site
 
 CONTEXT_CHARS = 600  # characters of source text shown around a quote
 DESCRIPTION_PROPS = (DPRK.summary, SKOS.definition, DCTERMS.description, RDFS.comment)
@@ -231,7 +231,7 @@ def incoming_of(s: Site, g: Graph, node: URIRef, skip: set[Any]) -> list[Row]:
 
 
 def embedded_jsonld(g: Graph) -> Markup:
-    from .resources import RDF_OFFERS
+    from dprk_ld.site.resources import RDF_OFFERS
 
     data = serialize(g, RDF_OFFERS[2]).decode("utf-8")
     return Markup(data.replace("</", "<\\/"))
@@ -338,7 +338,7 @@ def hash_document_page(s: Site, name: str, g: Graph) -> str:
 
 
 def _turtle() -> Any:
-    from .resources import RDF_OFFERS
+    from dprk_ld.site.resources import RDF_OFFERS
 
     return RDF_OFFERS[0]
 
@@ -518,7 +518,7 @@ def landing() -> Response:
 
 
 def example_queries(s: Site) -> list[Any]:
-    from .queries import load_queries
+    from dprk_ld.release.examples import load_queries
 
     if s.queries_dir is None:
         return []

@@ -20,8 +20,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, VOID, XSD
 
-from .namespaces import BASE, DATASET_IRI, GRAPH, ID, PREFIXES, SPDX
-from .rdf import new_graph
+from dprk_ld.release.namespaces import BASE, DATASET_IRI, GRAPH, ID, PREFIXES, SPDX
+from dprk_ld.release.rdf import new_graph
 
 DUMP = "dprk-ld"
 MEDIA_TYPES = {

@@ -10,7 +10,7 @@ from pyshacl import validate as shacl_validate
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF, SH
 
-from .namespaces import BASE, ID
+from dprk_ld.release.namespaces import BASE, ID
 
 CODE = {"conforms": 0, "nonconforming": 1, "error": 2}
 
@@ -102,8 +102,8 @@ def format_report(
 
 def validate_command(root: Path, dist: Path | None = None) -> int:
     """`dprk-ld validate`: build the graph from data/ (or read a release) and report."""
-    from .build import assemble
-    from .errors import DataError
+    from dprk_ld.curation.errors import DataError
+    from dprk_ld.release.build import assemble
 
     try:
         if dist is not None:

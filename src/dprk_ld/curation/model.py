@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .dates import Date, Period
+from dprk_ld.curation.dates import Date, Period
 
 FINDING_KINDS: dict[str, str] = {
     "incident": "Incident",

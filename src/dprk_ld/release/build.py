@@ -19,7 +19,10 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .dumps import (
+from dprk_ld.curation.errors import DataError, Problem, ReleaseError
+from dprk_ld.curation.load import load_project, minted_paths
+from dprk_ld.curation.model import Project
+from dprk_ld.release.dumps import (
     DUMP,
     add_linksets,
     canonical,
@@ -34,12 +37,9 @@ from .dumps import (
     sha256,
     turtle,
 )
-from .errors import DataError, Problem, ReleaseError
-from .load import load_project, minted_paths
-from .model import Project
-from .namespaces import DPRK, ID, OA
-from .rdf import data_graph, entity_iri, finding_iri, new_graph
-from .validate import format_report, load_shapes, run_shacl
+from dprk_ld.release.namespaces import DPRK, ID, OA
+from dprk_ld.release.rdf import data_graph, entity_iri, finding_iri, new_graph
+from dprk_ld.release.validate import format_report, load_shapes, run_shacl
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
 

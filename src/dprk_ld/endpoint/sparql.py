@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from . import conneg
-from .errors_http import (
+from dprk_ld.web import conneg
+from dprk_ld.web.errors import (
     HttpError,
     bad_request,
     forbidden,

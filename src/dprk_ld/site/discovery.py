@@ -19,11 +19,11 @@ from flask import Blueprint, Response, request, send_file
 from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, RDF, VOID
 
-from . import conneg
-from .dumps import LINK_PREDICATES, count_links
-from .errors_http import not_acceptable, not_found
-from .namespaces import DPRK, GRAPH, OA
-from .resources import HTML, RDF_OFFERS, Site, new_graph, serialize, site
+from dprk_ld.release.dumps import LINK_PREDICATES, count_links
+from dprk_ld.release.namespaces import DPRK, GRAPH, OA
+from dprk_ld.site.resources import HTML, RDF_OFFERS, Site, new_graph, serialize, site
+from dprk_ld.web import conneg
+from dprk_ld.web.errors import not_acceptable, not_found
 
 VOID_OFFERS: tuple[conneg.Offer, ...] = (*RDF_OFFERS, HTML)
 EXAMPLE_CLASSES = (DPRK.Finding, DPRK.SourceDocument, DPRK.Place, FOAF.Person, OA.Annotation)
@@ -68,13 +68,13 @@ def void_graph(s: Site) -> Graph:
 
 
 def _triple(q: Any) -> tuple[Any, Any, Any]:
-    from .resources import _to_rdflib
+    from dprk_ld.site.resources import _to_rdflib
 
     return _to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object)
 
 
 def well_known_void() -> Response:
-    from . import pages
+    from dprk_ld.site import pages
 
     s = site()
     try:

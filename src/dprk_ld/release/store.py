@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .dumps import DUMP
-from .errors import ReleaseError
-from .namespaces import GRAPH
+from dprk_ld.curation.errors import ReleaseError
+from dprk_ld.release.dumps import DUMP
+from dprk_ld.release.namespaces import GRAPH
 
 
 def open_release(dist: Path) -> ox.Store:

@@ -99,7 +99,7 @@ def app_config_from_env(environ: dict[str, str] | None = None) -> dict[str, Any]
 
 def create_app_from_env() -> Any:
     """The WSGI app of one server process, configured by DPRK_LD_* variables (a factory)."""
-    from .app import create_app
+    from dprk_ld.web.app import create_app
 
     return create_app(app_config_from_env())
 
@@ -112,7 +112,7 @@ def ensure_release(root: Path, dist: Path, explicit: bool) -> int:
     """Build the release into ``dist`` if it holds none, or (for the project's own dist/, not a
     folder named with --dist) if the curated input changed since it was built; the build's exit
     code. A failed rebuild leaves the last good release, which is served (with a warning)."""
-    from .build import build_release, is_stale
+    from dprk_ld.release.build import build_release, is_stale
 
     if has_release(dist):
         # an explicitly named release folder is served as it is; the project's own dist/ is
@@ -155,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"dprk-ld: serving {dist} at http://{settings['host']}:{settings['port']}/sparql",
           file=sys.stderr, flush=True)
     server = Granian(
-        "dprk_ld.server:create_app_from_env",
+        "dprk_ld.web.server:create_app_from_env",
         address=settings["host"],
         port=int(settings["port"]),
         interface=Interfaces.WSGI,

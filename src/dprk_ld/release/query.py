@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import ReleaseError
-from .namespaces import PREFIXES
-from .store import open_release
+from dprk_ld.curation.errors import ReleaseError
+from dprk_ld.release.namespaces import PREFIXES
+from dprk_ld.release.store import open_release
 
 RESULT_FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,

@@ -33,9 +33,10 @@ from flask import Blueprint, Flask, Response, current_app, redirect, request
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, VOID
 
-from . import conneg, sparql
-from .errors_http import HttpError, not_acceptable, not_found
-from .namespaces import DPRK, PREFIXES, SCHEMA
+from dprk_ld.endpoint import sparql
+from dprk_ld.release.namespaces import DPRK, PREFIXES, SCHEMA
+from dprk_ld.web import conneg
+from dprk_ld.web.errors import HttpError, not_acceptable, not_found
 
 #: no application/xhtml+xml alias: "text/html;q=0, */*" must not get HTML through the alias
 HTML = conneg.Offer("text/html", names=("html", "htm"), key="HTML", charset=True)
@@ -134,7 +135,7 @@ def make_site(app: Flask) -> Site:
     queries = app.config.get("QUERIES_DIR")
     if queries is None:
         for candidate in ([dist.parent / "queries"] if dist else []) + [
-                Path(__file__).resolve().parents[2] / "queries"]:
+                Path(__file__).resolve().parents[3] / "queries"]:
             if candidate.is_dir():
                 queries = candidate
                 break
@@ -369,7 +370,7 @@ def thing(path: str) -> Response:
 
 def document(path: str) -> Response:
     """``/doc/<path>[.<ext>]``: the description of the thing ``<path>`` names."""
-    from . import pages
+    from dprk_ld.site import pages
 
     s = site()
     stem, explicit = split_variant(path)
@@ -386,7 +387,7 @@ def document(path: str) -> Response:
 
 def hash_document(name: str) -> Response:
     """``/ontology`` and ``/shapes`` (and their ``.ttl`` … variants): hash namespaces."""
-    from . import pages
+    from dprk_ld.site import pages
 
     s = site()
     stem, explicit = split_variant(name)

@@ -1,0 +1,115 @@
+"""The one registry of formats: every syntax dprk-ld writes, reads or negotiates.
+
+A :class:`Format` says everything each layer needs of a syntax: its media type (and the aliases
+a client may ask for it by), the short names ``format=`` accepts, the file extension of a dump or
+a document variant, the name of its serializer in pyoxigraph (``engine``) and in rdflib
+(``rdflib``), its name under ``http://www.w3.org/ns/formats/`` for the service description, and
+whether it holds named graphs. The dumps, the endpoint's offers, the document variants, the
+pages' alternates and the service description are all made from the tuples below: adding a
+format means adding it here.
+
+This module is at the bottom of the package: it imports nothing of dprk_ld, and every layer may
+import it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+W3C_FORMATS = "http://www.w3.org/ns/formats/"
+
+
+@dataclass(frozen=True)
+class Format:
+    """One syntax. ``kind``: ``results`` (SELECT/ASK), ``rdf`` (graphs), ``page`` or ``file``."""
+
+    media_type: str
+    label: str
+    kind: str
+    names: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    extension: str | None = None
+    #: the attribute of ``pyoxigraph.RdfFormat`` / ``QueryResultsFormat`` that writes it
+    engine: str | None = None
+    #: rdflib's serializer name
+    rdflib: str | None = None
+    #: local name under http://www.w3.org/ns/formats/ (service description)
+    w3c: str | None = None
+    charset: bool = False
+    datasets: bool = False  # holds named graphs (N-Quads, TriG)
+
+    @property
+    def content_type(self) -> str:
+        return f"{self.media_type}; charset=utf-8" if self.charset else self.media_type
+
+    def media_types(self) -> tuple[str, ...]:
+        return (self.media_type, *self.aliases)
+
+    @property
+    def key(self) -> str | None:
+        """The engine's name of the format (kept for callers that store it in a job)."""
+        return self.engine
+
+
+# --- query results ------------------------------------------------------------------------------
+
+JSON_RESULTS = Format("application/sparql-results+json", "SPARQL JSON", "results",
+                      names=("json", "srj"), aliases=("application/json",), extension="srj",
+                      engine="JSON", w3c="SPARQL_Results_JSON")
+XML_RESULTS = Format("application/sparql-results+xml", "SPARQL XML", "results",
+                     names=("xml", "srx"), aliases=("application/xml",), extension="srx",
+                     engine="XML", w3c="SPARQL_Results_XML")
+CSV = Format("text/csv", "CSV", "results", names=("csv",), extension="csv", engine="CSV",
+             w3c="SPARQL_Results_CSV", charset=True)
+TSV = Format("text/tab-separated-values", "TSV", "results", names=("tsv",), extension="tsv",
+             engine="TSV", w3c="SPARQL_Results_TSV", charset=True)
+
+# --- RDF ---------------------------------------------------------------------------------------
+
+TURTLE = Format("text/turtle", "Turtle", "rdf", names=("ttl", "turtle", "n3"),
+                aliases=("application/turtle", "application/x-turtle", "text/n3", "text/rdf+n3"),
+                extension="ttl", engine="TURTLE", rdflib="turtle", w3c="Turtle", charset=True)
+NTRIPLES = Format("application/n-triples", "N-Triples", "rdf",
+                  names=("nt", "ntriples", "n-triples"), aliases=("text/plain",), extension="nt",
+                  engine="N_TRIPLES", rdflib="nt", w3c="N-Triples")
+JSONLD = Format("application/ld+json", "JSON-LD", "rdf", names=("jsonld", "json-ld", "json"),
+                aliases=("application/json", "application/x-json+ld"), extension="jsonld",
+                engine="JSON_LD", rdflib="json-ld", w3c="JSON-LD")
+RDFXML = Format("application/rdf+xml", "RDF/XML", "rdf",
+                names=("rdf", "rdfxml", "rdf+xml", "xml", "owl"),
+                aliases=("application/xml", "text/xml"), extension="rdf", engine="RDF_XML",
+                rdflib="xml", w3c="RDF_XML")
+NQUADS = Format("application/n-quads", "N-Quads", "rdf", names=("nq", "nquads", "n-quads"),
+                extension="nq", engine="N_QUADS", rdflib="nquads", w3c="N-Quads", datasets=True)
+TRIG = Format("application/trig", "TriG", "rdf", names=("trig",), extension="trig",
+              engine="TRIG", rdflib="trig", w3c="TriG", datasets=True)
+
+# --- pages and plain files ---------------------------------------------------------------------
+
+#: no application/xhtml+xml alias here: "text/html;q=0, */*" must not get HTML through an alias
+HTML = Format("text/html", "HTML", "page", names=("html", "htm"), extension="html", charset=True)
+JSON = Format("application/json", "JSON", "file", names=("json",), extension="json")
+TEXT = Format("text/plain", "plain text", "file", names=("text", "txt"), extension="txt")
+GZIP = Format("application/gzip", "gzip", "file", extension="gz")
+
+# --- what each part of the service offers, server preference first ------------------------------
+
+RESULTS: tuple[Format, ...] = (JSON_RESULTS, XML_RESULTS, CSV, TSV)
+GRAPHS: tuple[Format, ...] = (TURTLE, NTRIPLES, JSONLD, RDFXML, NQUADS, TRIG)
+#: the syntaxes of a resource's document (``/doc/…`` variants and the pages' alternates)
+DOCUMENTS: tuple[Format, ...] = (TURTLE, NTRIPLES, JSONLD, RDFXML)
+#: the release's dumps of every graph (N-Quads keeps the named graphs)
+DUMPS: tuple[Format, ...] = (TURTLE, NTRIPLES, JSONLD, NQUADS)
+ALL: tuple[Format, ...] = (*RESULTS, *GRAPHS, HTML, JSON, TEXT, GZIP)
+
+
+def by_extension(extension: str, among: tuple[Format, ...] = ALL) -> Format | None:
+    """The format of a file extension (without its dot), among ``among``."""
+    return next((f for f in among if f.extension == extension), None)
+
+
+def media_type_of(filename: str) -> str:
+    """The media type of a release file by its extension (``.gz`` is gzip whatever it holds)."""
+    _stem, dot, ext = filename.rpartition(".")
+    found = by_extension(ext, (*DUMPS, JSON, TEXT, GZIP)) if dot else None
+    return found.media_type if found else "application/octet-stream"
