@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: serve test build validate lint clean
+.PHONY: serve test build validate lint fixtures clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ validate: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
+
+# the endpoint tests' fixture release, made from its TriG source (a test fails while it is stale)
+fixtures: $(STAMP)
+	$(BIN)/python -m dprk_ld.testing tests/endpoint/fixtures/release.trig tests/endpoint/fixtures/dist
 
 test: $(STAMP)
 	bash tools/system-deps

@@ -180,7 +180,9 @@ def start(args: list[str], env: dict[str, str] | None = None) -> subprocess.Pope
                             start_new_session=True, env=env)
 
 
-def start_ours(dist: Path, opts: argparse.Namespace) -> Server:
+def start_ours(dist: Path, opts: argparse.Namespace, root: Path = ROOT,
+               name: str = "dprk-ld") -> Server:
+    """Our server from the checkout ``root`` (its own .venv): this one, or ``--before``'s."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DPRK_LD_")}
     if opts.wsgi == "gunicorn":  # the same app under gunicorn (gthread), for the server choice
@@ -193,11 +195,11 @@ def start_ours(dist: Path, opts: argparse.Namespace) -> Server:
         server = Server("dprk-ld", proc, f"http://127.0.0.1:{port}", "/sparql")
         wait_http(server.base + "/sparql")
         return server
-    proc = start([str(ROOT / ".venv" / "bin" / "dprk-ld"), "serve", "--dist", str(dist),
+    proc = start([str(root / ".venv" / "bin" / "dprk-ld"), "serve", "--dist", str(dist),
                   "--host", "127.0.0.1", "--port", str(port), "--workers", str(opts.workers),
                   "--threads", str(opts.threads), "--query-workers", str(opts.query_workers)],
                  env)
-    server = Server("dprk-ld", proc, f"http://127.0.0.1:{port}", "/sparql")
+    server = Server(name, proc, f"http://127.0.0.1:{port}", "/sparql")
     wait_http(server.base + "/sparql")
     return server
 
@@ -342,6 +344,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bare", action="store_true",
                         help="also run bench/bare_wsgi.py (pyoxigraph in the request thread with "
                         "no safety at all, under Granian): the ceiling of a Python WSGI layer")
+    parser.add_argument("--before", type=Path,
+                        help="another checkout of dprk-ld (with its own .venv) to run side by "
+                        "side as dprk-ld-before, e.g. the commit before a change")
     parser.add_argument("--modes", default="distinct,repeated",
                         help="comma-separated: distinct, repeated")
     parser.add_argument("--json", type=Path, default=ROOT / ".bench" / "results.json")
@@ -369,6 +374,9 @@ def main(argv: list[str] | None = None) -> int:
                 ("rdflib-endpoint", lambda: start_rdflib(dist))]
     if opts.bare:
         starters.insert(1, ("bare-wsgi", lambda: start_bare(dist, opts)))
+    if opts.before:
+        starters.insert(1, ("dprk-ld-before",
+                            lambda: start_ours(dist, opts, opts.before.resolve(), "dprk-ld-before")))
     modes = [m for m in ("distinct", "repeated") if m in opts.modes.split(",")]
     results: dict[str, dict[str, dict[str, dict[str, float]]]] = {}
     subjects: list[str] = []
@@ -430,8 +438,9 @@ def table(results: dict[str, dict[str, dict[str, dict[str, float]]]]) -> str:
                         for c in cats])
 
     pairs = [("dprk-ld", other) for other in results if other != "dprk-ld" and ours]
-    if "bare-wsgi" in results and "oxigraph" in results:
-        pairs.append(("bare-wsgi", "oxigraph"))
+    for other in ("bare-wsgi", "dprk-ld-before"):
+        if other in results and "oxigraph" in results:
+            pairs.append((other, "oxigraph"))
     for a, b in pairs:
         parts = []
         if "distinct" in modes:

@@ -161,7 +161,7 @@ def test_a_release_is_stale_when_its_input_changes(mini: Path) -> None:
 
     dist = mini / "dist"
     assert is_stale(mini, dist)
-    assert build_release(mini, quiet=True) == 0
+    build_release(mini)
     assert not is_stale(mini, dist)
     later = (dist / "release.json").stat().st_mtime + 10
     os.utime(mini / "data" / "findings" / "mini.yaml", (later, later))

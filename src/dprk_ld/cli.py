@@ -7,6 +7,12 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from dprk_ld.release.build import Step
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
 
@@ -31,28 +37,147 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    from dprk_ld.release.build import build_release
+def _print_step(step: Step) -> None:
+    """A build's progress on stderr: ``[n/N] what ... done note (1.2s)``."""
+    if step.state == "start":
+        print(f"[{step.n}/{step.steps}] {step.what} ...", end="", file=sys.stderr, flush=True)
+    elif step.state == "failed":
+        print(" failed", file=sys.stderr)
+    else:
+        extra = f" {step.note}" if step.note else ""
+        print(f" done{extra} ({step.seconds:.1f}s)", file=sys.stderr)
 
-    return build_release(_root(args), Path(args.dist) if args.dist else None, quiet=args.quiet)
+
+def build(root: Path, dist: Path | None = None, quiet: bool = False) -> int:
+    """`dprk-ld build`: build the release into ``dist`` (default ``root/dist``) and say how it went.
+    Exit code 0: written; 1: it does not conform to the shapes; 2: bad input or not written."""
+    from dprk_ld.curation.errors import DataError
+    from dprk_ld.release.build import build_release
+    from dprk_ld.release.errors import NonConforming, ReleaseError
+
+    try:
+        built = build_release(root, dist, progress=None if quiet else _print_step)
+    except (DataError, ReleaseError) as exc:
+        print(exc.report(), file=sys.stderr)
+        return EXIT_NONCONFORMING if isinstance(exc, NonConforming) else EXIT_ERROR
+    if not quiet:
+        print(
+            f"release written to {built.dist}: {built.triples} triples, {built.findings} findings",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    return build(_root(args), Path(args.dist) if args.dist else None, quiet=args.quiet)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from dprk_ld.release.validate import validate_command
+    """Build the graph from data/ (or read the release named by --dist) and print its SHACL report."""
+    from dprk_ld.curation.errors import DataError
+    from dprk_ld.release.build import assemble
+    from dprk_ld.release.validate import format_report, load_shapes, release_graph, run_shacl
 
-    return validate_command(_root(args), dist=Path(args.dist) if args.dist else None)
+    root = _root(args)
+    locate: dict[str, str] | None = None
+    try:
+        if args.dist:
+            union = release_graph(Path(args.dist))
+        else:
+            release = assemble(root)
+            union, locate = release.union, release.locate
+        shapes = load_shapes(root)
+    except DataError as exc:
+        print(exc.report(), file=sys.stderr)
+        return EXIT_ERROR
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    conforms, results = run_shacl(union, shapes)
+    print(format_report(conforms, results, locate))
+    return EXIT_OK if conforms else EXIT_NONCONFORMING
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from dprk_ld.release.query import query_command
+    """Run a SPARQL query on the release and print its answer in the format asked for."""
+    from dprk_ld.release.errors import ReleaseError
+    from dprk_ld.release.query import read_query, run_query
+    from dprk_ld.release.store import open_release
 
-    return query_command(args)
+    dist = Path(args.dist) if args.dist else _root(args) / "dist"
+    try:
+        text = read_query(args.query)
+        result = run_query(open_release(dist), text)
+    except (ReleaseError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except SyntaxError as exc:
+        print(f"error: bad query: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    return _print_answer(result, args.format)
+
+
+def _print_answer(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, fmt: str) -> int:
+    import pyoxigraph as ox
+
+    from dprk_ld.release.query import GRAPH_FORMATS, RESULT_FORMATS, table
+
+    if isinstance(result, ox.QueryBoolean):
+        if fmt in RESULT_FORMATS:
+            sys.stdout.write(result.serialize(format=RESULT_FORMATS[fmt]).decode("utf-8"))
+        else:
+            print("true" if bool(result) else "false")
+        return EXIT_OK
+    if isinstance(result, ox.QueryTriples):
+        rdf = GRAPH_FORMATS.get(fmt if fmt != "table" else "ttl")
+        if rdf is None:
+            print(f"error: format {fmt!r} is not one of {sorted(GRAPH_FORMATS)} for CONSTRUCT/DESCRIBE",
+                  file=sys.stderr)
+            return EXIT_ERROR
+        sys.stdout.write(result.serialize(format=rdf).decode("utf-8"))
+        return EXIT_OK
+    if fmt == "table":
+        lines: list[str] = []
+        table(result, lines)
+        print("\n".join(lines))
+        return EXIT_OK
+    if fmt not in RESULT_FORMATS:
+        print(f"error: format {fmt!r} is not one of table, {', '.join(RESULT_FORMATS)}", file=sys.stderr)
+        return EXIT_ERROR
+    sys.stdout.write(result.serialize(format=RESULT_FORMATS[fmt]).decode("utf-8"))
+    return EXIT_OK
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from dprk_ld.release.stats import stats_command
+    """Print the coverage report of the curated findings, as text or JSON."""
+    import json
 
-    return stats_command(_root(args), args.format)
+    from dprk_ld.curation.errors import DataError
+    from dprk_ld.curation.load import load_project
+    from dprk_ld.release.stats import compute
+
+    try:
+        project = load_project(_root(args))
+    except DataError as exc:
+        print(exc.report(), file=sys.stderr)
+        return EXIT_ERROR
+    data = compute(project)
+    if args.format == "json":
+        print(json.dumps(data, indent=1))
+        return EXIT_OK
+    print(
+        f"{len(project.findings)} findings, {sum(len(f.quotes) for f in project.findings)} quotes, "
+        f"{len(project.entities)} entities, {len(project.sources)} sources"
+    )
+    for title, counts in data.items():
+        if title == "sentences per source":
+            continue
+        print(f"\n{title}:")
+        width = max((len(k) for k in counts), default=0)
+        for key, n in counts.items():
+            extra = f" of {data['sentences per source'][key]}" if title.startswith("sentences quoted") else ""
+            print(f"  {key.ljust(width)}  {n:>4}{extra}")
+    return EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -62,9 +187,59 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_link(args: argparse.Namespace) -> int:
-    from dprk_ld.curation.links import link_command
+    """Ask a SPARQL endpoint for candidate links of the entities without one, and add them to the
+    review file (exit 1 when the endpoint failed for every entity asked)."""
+    import datetime as dt
 
-    return link_command(args)
+    from dprk_ld.curation.errors import DataError
+    from dprk_ld.curation.links import REVIEW_FILE
+    from dprk_ld.curation.load import load_project
+    from dprk_ld.curation.reconcile import (
+        LINKABLE_KINDS,
+        Candidate,
+        entities_to_ask,
+        merge_review,
+        query_candidates,
+    )
+
+    root = _root(args)
+    try:
+        project = load_project(root)
+    except DataError as exc:
+        print(exc.report(), file=sys.stderr)
+        return EXIT_ERROR
+    kinds = set(args.kinds.split(",")) if args.kinds else set(LINKABLE_KINDS)
+    wanted = entities_to_ask(project.entities, project.links, kinds, args.only, args.limit)
+    retrieved = dt.date.today().isoformat()
+    found: list[Candidate] = []
+    failures = 0
+    for e in wanted:
+        try:
+            cands = query_candidates(e, args.endpoint, args.timeout)
+        except Exception as exc:  # a network or endpoint error for one entity: report, go on
+            failures += 1
+            print(f"{e.id}: the endpoint failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            continue
+        found.extend(cands[: args.per_entity])
+        print(f"{e.id}: {len(cands)} candidate(s)", file=sys.stderr)
+    out = Path(args.out) if args.out else root / REVIEW_FILE
+    added = merge_review(out, found, args.endpoint, retrieved)
+    print(f"{len(wanted)} entities asked, {added} new candidate rows in {out}"
+          + (f", {failures} failed" if failures else ""))
+    return 1 if failures and failures == len(wanted) else 0
+
+
+def _add_link_arguments(p: argparse.ArgumentParser) -> None:
+    from dprk_ld.curation.links import REVIEW_FILE
+    from dprk_ld.curation.reconcile import LINKABLE_KINDS, WIKIDATA_ENDPOINT
+
+    p.add_argument("--endpoint", default=WIKIDATA_ENDPOINT, help="SPARQL endpoint (default: Wikidata's)")
+    p.add_argument("--out", help=f"review file (default: <root>/{REVIEW_FILE})")
+    p.add_argument("--kinds", help=f"entity kinds to reconcile (default: {','.join(LINKABLE_KINDS)})")
+    p.add_argument("--only", nargs="*", help="only these entity ids")
+    p.add_argument("--limit", type=int, default=0, help="ask about this many entities at most")
+    p.add_argument("--per-entity", type=int, default=5, help="candidates kept per entity (default 5)")
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds per query (default 30)")
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
@@ -109,9 +284,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("link", help="find candidate links to Wikidata for a curator to review")
     _add_common(p)
-    from dprk_ld.curation.links import add_arguments as add_link_arguments
-
-    add_link_arguments(p)
+    _add_link_arguments(p)
     p.set_defaults(func=cmd_link)
 
     p = sub.add_parser("serve", help="serve the release over HTTP (SPARQL endpoint)")

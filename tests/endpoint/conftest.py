@@ -1,8 +1,7 @@
-"""Fixtures of the endpoint tests: the tiny fixture release, apps over it, the W3C suite."""
+"""Fixtures of the endpoint tests: the tiny fixture release and apps over it."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,15 +12,20 @@ from flask.testing import FlaskClient
 
 from dprk_ld.web.app import close_app, create_app
 
-HERE = Path(__file__).resolve().parent
-FIXTURE_DIST = HERE / "fixtures" / "dist"
-REPO = HERE.parents[1]
-W3C_DEFAULT = REPO.parent / "shared" / "w3c" / "sparql11-protocol"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURE_DIST = FIXTURES / "dist"
 
 
-def w3c_dir() -> Path:
-    """Where the W3C SPARQL 1.1 Protocol suite is (DPRK_LD_W3C_DIR, else ../shared/...)."""
-    return Path(os.environ.get("DPRK_LD_W3C_DIR", str(W3C_DEFAULT)))
+@pytest.fixture(scope="session")
+def fixture_dist() -> Path:
+    """The tiny fixture release (22 triples, three findings); do not modify."""
+    return FIXTURE_DIST
+
+
+@pytest.fixture(scope="session")
+def fixture_source() -> Path:
+    """The TriG file the fixture release is made from (``make fixtures``)."""
+    return FIXTURES / "release.trig"
 
 
 def make_app(**config: Any) -> Flask:

@@ -6,28 +6,15 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from dprk_ld.endpoint.sparql import Outcome
-from dprk_ld.web.app import ResultCache, close_app, create_app
+from dprk_ld.endpoint.cache import ResultCache, key_bytes
+from dprk_ld.testing import CountingPool
+from dprk_ld.web.app import close_app, create_app
 
 QUERY = "SELECT ?s WHERE { ?s a <https://w3id.org/dprk-ld/ontology#Finding> } ORDER BY ?s"
 
 
 def q(text: str) -> str:
     return "/sparql?query=" + quote(text)
-
-
-class CountingPool:
-    """Wraps a pool's run() to count the queries that reach a worker."""
-
-    def __init__(self, app) -> None:
-        self.pool = app.extensions["dprk_ld"].pool
-        self.inner = self.pool.run
-        self.calls = 0
-        self.pool.run = self._run
-
-    def _run(self, job, deadline=None):
-        self.calls += 1
-        return self.inner(job, deadline)
 
 
 def test_etag_and_304_without_running_the_query(app_factory) -> None:
@@ -101,15 +88,27 @@ def test_service_description_has_an_etag(client) -> None:
 def test_result_cache_is_bounded() -> None:
     cache = ResultCache(max_bytes=10_000, max_entry_bytes=3_000)
     for i in range(100):
-        cache.put(("q", i), Outcome(body=b"x" * 1000))
-    assert cache._size <= 10_000
+        cache.put(("q", i), b"x" * 1000, 1000)
+    assert cache.size <= 10_000
     assert len(cache) < 10
     assert cache.get(("q", 99)) is not None  # the newest stay
     assert cache.get(("q", 0)) is None  # the oldest went
-    cache.put(("big", 0), Outcome(body=b"x" * 5000))
+    assert not cache.put(("big", 0), b"x" * 5000, 5000)
     assert cache.get(("big", 0)) is None  # too big for one entry
     # least recently *used* goes first
     cache.get(("q", 95))
     for i in range(100, 104):
-        cache.put(("q", i), Outcome(body=b"x" * 1000))
+        cache.put(("q", i), b"x" * 1000, 1000)
     assert cache.get(("q", 95)) is not None
+
+
+def test_result_cache_counts_its_keys() -> None:
+    """Clients choose the keys (query text, Accept header): a huge key costs what it holds."""
+    cache = ResultCache(max_bytes=100_000, max_entry_bytes=60_000)
+    accept = "text/csv;q=0.1, " * 3_000  # 48 KB of header, a tiny answer
+    assert key_bytes(("raw", "query=x", accept)) > len(accept)
+    for i in range(10):
+        cache.put(("raw", f"query={i}", accept), b"ok", 2)
+    assert cache.size <= 100_000
+    assert len(cache) <= 2
+    assert not cache.put(("raw", "q", accept * 2), b"ok", 2)  # one key larger than an entry

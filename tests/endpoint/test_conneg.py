@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from dprk_ld.endpoint.sparql import CSV as CSV_OFFER
-from dprk_ld.endpoint.sparql import GRAPH_OFFERS, JSON, JSONLD, NTRIPLES, RDFXML, RESULTS_OFFERS, TSV, TURTLE
-from dprk_ld.endpoint.sparql import XML as XML_OFFER
+from dprk_ld.formats import CSV as CSV_OFFER
+from dprk_ld.formats import GRAPHS as GRAPH_OFFERS
+from dprk_ld.formats import JSON_RESULTS as JSON
+from dprk_ld.formats import JSONLD, NTRIPLES, RDFXML, TSV, TURTLE, Format
+from dprk_ld.formats import RESULTS as RESULTS_OFFERS
+from dprk_ld.formats import XML_RESULTS as XML_OFFER
 from dprk_ld.web import conneg
 
 
-def pick(accept: str | None, offers=RESULTS_OFFERS, fmt: str | None = None) -> conneg.Offer:
+def pick(accept: str | None, offers=RESULTS_OFFERS, fmt: str | None = None) -> Format:
     return conneg.negotiate(accept, offers, fmt)
 
 
@@ -41,7 +44,7 @@ def pick(accept: str | None, offers=RESULTS_OFFERS, fmt: str | None = None) -> c
         ("*/csv", JSON),
     ],
 )
-def test_negotiation(accept: str | None, expected: conneg.Offer) -> None:
+def test_negotiation(accept: str | None, expected: Format) -> None:
     assert pick(accept) is expected
 
 
@@ -104,7 +107,7 @@ def test_remembered_choices_follow_the_offers_not_just_the_header() -> None:
             pick("text/turtle", RESULTS_OFFERS)
         assert pick("text/turtle", GRAPH_OFFERS) is TURTLE
     # an equal list built anew (another object, maybe a reused id) is negotiated on its own
-    fresh = [conneg.Offer("text/csv", key="A"), conneg.Offer("text/plain", key="B")]
-    assert pick("text/plain", fresh).key == "B"
-    fresh2 = [conneg.Offer("text/plain", key="C"), conneg.Offer("text/csv", key="D")]
-    assert pick("text/plain", fresh2).key == "C"
+    fresh = [Format("text/csv", "A", "file"), Format("text/plain", "B", "file")]
+    assert pick("text/plain", fresh).label == "B"
+    fresh2 = [Format("text/plain", "C", "file"), Format("text/csv", "D", "file")]
+    assert pick("text/plain", fresh2).label == "C"

@@ -7,10 +7,9 @@ import json
 import pytest
 from flask import Flask
 
+from dprk_ld.testing import assert_error_shape
 from dprk_ld.web import errors as errors_http
 from dprk_ld.web.errors import CODES, HttpError
-
-from .helpers import assert_error_shape
 
 
 def test_the_json_shape_is_frozen() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dprk_ld.cli import make_parser
-from dprk_ld.web import server
+from dprk_ld.web import server, settings
 
 
 def parse(*argv: str) -> argparse.Namespace:
@@ -18,30 +18,26 @@ def parse(*argv: str) -> argparse.Namespace:
 
 def test_defaults_environment_and_command_line() -> None:
     args = parse()
-    assert server.resolve(args, {}) | {} == {
-        "host": "127.0.0.1",
-        "port": 5000,
-        "dist": None,
-        "workers": 2,
-        "threads": 8,
-        "query_workers": 2,
-        "timeout": 10.0,
-        "memory_mb": 1024,
-        "max_rows": 10_000,
-        "base_iri": "https://w3id.org/dprk-ld/",
-    }
+    values = server.resolve(args, {})
+    assert values == settings.defaults()
     env = {"DPRK_LD_PORT": "8080", "DPRK_LD_HOST": "0.0.0.0", "DPRK_LD_QUERY_TIMEOUT": "2.5"}
-    settings = server.resolve(args, env)
-    assert (settings["port"], settings["host"], settings["timeout"]) == (8080, "0.0.0.0", 2.5)
-    settings = server.resolve(parse("--port", "9000", "--host", "127.0.0.2"), env)
-    assert (settings["port"], settings["host"]) == (9000, "127.0.0.2")  # the command line wins
-    with pytest.raises(SystemExit):
+    values = server.resolve(args, env)
+    assert (values["PORT"], values["HOST"], values["QUERY_TIMEOUT"]) == (8080, "0.0.0.0", 2.5)
+    values = server.resolve(parse("--port", "9000", "--host", "127.0.0.2"), env)
+    assert (values["PORT"], values["HOST"]) == (9000, "127.0.0.2")  # the command line wins
+    with pytest.raises(SystemExit, match="DPRK_LD_PORT"):
         server.resolve(args, {"DPRK_LD_PORT": "eighty"})
 
 
+def test_every_setting_is_an_option_of_serve() -> None:
+    args = parse(*[arg for s in settings.SETTINGS if s.default is not None
+                   for arg in (s.option, str(s.default))])
+    assert server.resolve(args, {}) == settings.defaults()
+
+
 def test_app_config_from_env() -> None:
-    config = server.app_config_from_env({"DPRK_LD_DIST": "/x", "DPRK_LD_MAX_ROWS": "7", "OTHER": "1"})
-    assert config == {"DIST": "/x", "MAX_ROWS": "7"}
+    config = settings.from_env({"DPRK_LD_DIST": "/x", "DPRK_LD_MAX_ROWS": "7", "OTHER": "1"})
+    assert config == {"DIST": Path("/x"), "MAX_ROWS": 7}
 
 
 def test_the_release_is_built_when_missing_and_rebuilt_when_stale(mini: Path) -> None:

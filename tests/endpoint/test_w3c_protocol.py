@@ -10,6 +10,7 @@ tests and bad-request tests must pass as written; update tests must get 403 and 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,7 @@ from rdflib.collection import Collection
 
 from dprk_ld.web.app import close_app, create_app
 
-from .conftest import w3c_dir
-
+W3C_DEFAULT = Path(__file__).resolve().parents[3] / "shared" / "w3c" / "sparql11-protocol"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
 CNT = Namespace("http://www.w3.org/2011/content#")
@@ -42,6 +42,11 @@ RDF_TYPES = {
     "application/rdf+xml": "xml",
     "application/ld+json": "json-ld",
 }
+
+
+def w3c_dir() -> Path:
+    """Where the W3C SPARQL 1.1 Protocol suite is (DPRK_LD_W3C_DIR, else ../shared/...)."""
+    return Path(os.environ.get("DPRK_LD_W3C_DIR", str(W3C_DEFAULT)))
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,8 +12,6 @@ from flask.testing import FlaskClient
 
 from dprk_ld.release.store import open_release
 from dprk_ld.web.app import close_app, create_app
-
-BASE = "https://w3id.org/dprk-ld/"
 
 
 def make_app(dist: Path, **config: object) -> Flask:
@@ -32,18 +30,30 @@ def client(ld_app: Flask) -> FlaskClient:
     return ld_app.test_client()
 
 
+@pytest.fixture()
+def ld_app_factory() -> Iterator[Callable[..., Flask]]:
+    """Build apps over a release folder, with other config; all are closed after the test."""
+    made: list[Flask] = []
+
+    def factory(dist: Path, **config: object) -> Flask:
+        application = make_app(dist, **config)
+        made.append(application)
+        return application
+
+    yield factory
+    for application in made:
+        close_app(application)
+
+
+@pytest.fixture(scope="module")
+def real_app(real_release: Path) -> Iterator[Flask]:
+    """An app over the real release (see ``real_release``)."""
+    application = make_app(real_release)
+    yield application
+    close_app(application)
+
+
 @pytest.fixture(scope="session")
 def mini_store(mini_release: Path) -> ox.Store:
     return open_release(mini_release)
 
-
-def subjects_of_type(store: ox.Store, cls: str) -> list[str]:
-    """IRIs under the base typed ``cls`` (a full IRI)."""
-    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    return sorted({q.subject.value for q in store.quads_for_pattern(None, rdf_type, ox.NamedNode(cls))
-                   if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(BASE)})
-
-
-def path_of(iri: str) -> str:
-    assert iri.startswith(BASE), iri
-    return "/" + iri[len(BASE):]

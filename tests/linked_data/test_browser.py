@@ -7,15 +7,12 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 
 from dprk_ld.testing import serve_in_thread
-from dprk_ld.web.app import close_app
-
-from .conftest import make_app
 
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -35,14 +32,10 @@ def find_browser() -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def live_url(real_release: Path) -> Iterator[str]:
+def live_url(real_app: Flask) -> Iterator[str]:
     """The real release served over HTTP on a free loopback port, in a thread."""
-    app = make_app(real_release)
-    try:
-        with serve_in_thread(app) as url:
-            yield url
-    finally:
-        close_app(app)
+    with serve_in_thread(real_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

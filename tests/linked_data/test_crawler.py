@@ -8,15 +8,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, SKOS
 
 from dprk_ld.release.namespaces import DPRK, OA, ORG
 from dprk_ld.release.store import open_release
-from dprk_ld.web.app import close_app
-
-from .conftest import BASE, make_app, subjects_of_type
+from dprk_ld.testing import BASE, subjects_of_type
 
 START = "id/finding/{}"
 TARGET_CLASSES = [DPRK.Finding, DPRK.SourceDocument, DPRK.Place, ORG.Organization, FOAF.Person,
@@ -79,15 +78,11 @@ def test_html_crawler_reaches_every_finding_and_entity(client: FlaskClient, mini
 
 
 @pytest.mark.slow
-def test_rdf_crawler_reaches_the_whole_real_release(real_release: Path) -> None:
-    app = make_app(real_release)
-    try:
-        store = open_release(real_release)
-        first = subjects_of_type(store, str(DPRK.Finding))[0]
-        reached = crawl_rdf(app.test_client(), first)
-        targets = everything(store)
-        assert len(targets) > 1000
-        missing = targets - reached
-        assert not missing, sorted(missing)[:20]
-    finally:
-        close_app(app)
+def test_rdf_crawler_reaches_the_whole_real_release(real_app: Flask, real_release: Path) -> None:
+    store = open_release(real_release)
+    first = subjects_of_type(store, str(DPRK.Finding))[0]
+    reached = crawl_rdf(real_app.test_client(), first)
+    targets = everything(store)
+    assert len(targets) > 1000
+    missing = targets - reached
+    assert not missing, sorted(missing)[:20]

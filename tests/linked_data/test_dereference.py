@@ -3,17 +3,19 @@ unknown IRIs are 404 in the one error shape, and no path reaches anything we do 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from dprk_ld.release.namespaces import DPRK, OA
-from dprk_ld.site.resources import describe, exists, iri_for_path, split_variant
-
-from .conftest import BASE, path_of, subjects_of_type
-from .helpers import assert_error_shape
+from dprk_ld.site.describe import describe, exists, iri_for_path, split_variant
+from dprk_ld.testing import BASE, assert_error_shape, path_of, subjects_of_type
 
 FINDING = BASE + "id/finding/mini/hoeryong-trial"
 
@@ -167,15 +169,8 @@ def test_only_get_and_head(client: FlaskClient) -> None:
     assert_error_shape(client.delete("/doc" + path_of(FINDING)), 405, "method_not_allowed")
 
 
-def test_a_configured_base_maps_the_servers_own_address(mini_release: object) -> None:
-    from dprk_ld.web.app import close_app
-
-    from .conftest import make_app
-
-    app = make_app(mini_release, BASE_IRI="https://example.org/other/")  # type: ignore[arg-type]
-    try:
-        client = app.test_client()
-        # the release's IRIs are not under this base: nothing of them is found
-        assert client.get("/id/place/hoeryong").status_code == 404
-    finally:
-        close_app(app)
+def test_a_configured_base_maps_the_servers_own_address(
+        mini_release: Path, ld_app_factory: Callable[..., Flask]) -> None:
+    client = ld_app_factory(mini_release, BASE_IRI="https://example.org/other/").test_client()
+    # the release's IRIs are not under this base: nothing of them is found
+    assert client.get("/id/place/hoeryong").status_code == 404

@@ -7,20 +7,20 @@ import hashlib
 import json
 import shutil
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, OWL, RDF, VOID
 
 from dprk_ld.site.discovery import document_paths, link_counts
-from dprk_ld.site.resources import site
+from dprk_ld.testing import BASE, assert_error_shape
 from dprk_ld.web.app import close_app
-
-from .conftest import BASE, make_app
-from .helpers import assert_error_shape
+from dprk_ld.web.documents import site_of
 
 DATASET = URIRef(BASE + "dataset")
 
@@ -73,7 +73,7 @@ def test_void_in_other_formats(client: FlaskClient) -> None:
     assert html.headers["Content-Type"].startswith("text/html")
 
 
-def test_sitemap_lists_every_document(client: FlaskClient, ld_app: object) -> None:
+def test_sitemap_lists_every_document(client: FlaskClient, ld_app: Flask) -> None:
     resp = client.get("/sitemap.xml")
     assert resp.status_code == 200 and resp.headers["Content-Type"].startswith("application/xml")
     root = ET.fromstring(resp.data)
@@ -83,8 +83,7 @@ def test_sitemap_lists_every_document(client: FlaskClient, ld_app: object) -> No
     paths = {loc.split("localhost", 1)[1] for loc in locs}
     assert {"/", "/sparql", "/ontology", "/doc/id/finding/mini/hoeryong-trial", "/doc/id/place/hoeryong",
             "/doc/vocab/violation-types/censorship"} <= paths
-    with ld_app.test_request_context():  # type: ignore[attr-defined]
-        documents = document_paths(site())
+    documents = document_paths(site_of(ld_app))
     for path in documents[:: max(1, len(documents) // 25)]:
         assert client.get(path).status_code == 200, path
 
@@ -146,19 +145,16 @@ def test_ranges(client: FlaskClient, mini_release: Path) -> None:
     assert status == 200 and body == data
 
 
-def test_only_the_files_of_the_release_are_served(mini_release: Path, tmp_path: Path) -> None:
+def test_only_the_files_of_the_release_are_served(mini_release: Path, tmp_path: Path,
+                                                  ld_app_factory: Callable[..., Flask]) -> None:
     dist = tmp_path / "dist"
     shutil.copytree(mini_release, dist)
     (dist / "secret.txt").write_text("not published")
     (dist / "sources" / "draft.txt").write_text("not published")
-    app = make_app(dist)
-    try:
-        client = app.test_client()
-        for name in ("secret.txt", "sources/draft.txt", "../secret.txt", "sources"):
-            assert_error_shape(client.get(f"/dumps/{name}"), 404, "not_found")
-        assert fetch(client, "GET", "/dumps/dprk-ld.ttl")[0] == 200
-    finally:
-        close_app(app)
+    client = ld_app_factory(dist).test_client()
+    for name in ("secret.txt", "sources/draft.txt", "../secret.txt", "sources"):
+        assert_error_shape(client.get(f"/dumps/{name}"), 404, "not_found")
+    assert fetch(client, "GET", "/dumps/dprk-ld.ttl")[0] == 200
 
 
 def test_an_app_over_a_store_has_no_dumps(mini_store: ox.Store) -> None:

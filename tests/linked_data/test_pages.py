@@ -14,9 +14,8 @@ import yaml
 from flask.testing import FlaskClient
 
 from dprk_ld.release.namespaces import DPRK
-from dprk_ld.site.pages import Bar, bar_chart
-
-from .conftest import BASE, path_of
+from dprk_ld.site.charts import Bar, bar_chart
+from dprk_ld.testing import BASE, path_of
 
 MINI_FINDINGS = Path(__file__).resolve().parents[1] / "fixtures" / "mini" / "data" / "findings" / "mini.yaml"
 

@@ -10,8 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 from rdflib import Graph, URIRef
 
-from .conftest import BASE, path_of
-from .helpers import assert_error_shape
+from dprk_ld.testing import BASE, assert_error_shape, path_of
 
 SAMPLE = [
     BASE + "id/finding/mini/sd-card-sentences",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -33,5 +34,18 @@ class DataError(Exception):
         return "\n".join([head, *(f"  {p}" for p in self.problems)])
 
 
-class ReleaseError(Exception):
-    """The release cannot be written or read (not a problem of the curated input)."""
+class Collector:
+    """Collects the problems of a load; ``rel`` names files relative to the project root."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def rel(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    def add(self, path: Path, message: str, item: str | None = None, line: int | None = None) -> None:
+        self.problems.append(Problem(self.rel(path), message, item, line))

@@ -2,11 +2,11 @@
 
 pyoxigraph cannot cancel a query from Python, and some queries block inside the engine (a
 cartesian product, an unbounded property path, an ORDER BY over millions of rows). So the web
-process never evaluates a query itself: it hands each :class:`~dprk_ld.sparql.Job` to a worker
+process never evaluates a query itself: it hands each :class:`~dprk_ld.endpoint.evaluate.Job` to a worker
 process forked from it (the store is shared copy-on-write, so a worker starts in milliseconds
 whatever the size of the data) and waits for the answer with a deadline. A worker that passes
 the deadline, or grows past its memory cap, is killed (SIGKILL) and replaced by a fresh fork;
-the request gets a 503. Other requests go on with the other workers meanwhile.
+the request gets a ``query_timeout`` error. Other requests go on with the other workers meanwhile.
 
 The memory cap is enforced twice: ``RLIMIT_AS`` inside the worker (an allocation beyond it fails
 and the worker dies) and the parent's watch of the worker's resident memory while it waits.
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from dprk_ld.web.errors import HttpError, internal_error, service_unavailable
+from dprk_ld.endpoint.errors import QueryError, internal_error, unavailable
 
 log = logging.getLogger(__name__)
 
@@ -207,7 +207,7 @@ class QueryPool:
     def _spawn(self) -> _Worker:
         with self._lock:
             if self._closed:
-                raise service_unavailable("The query service is shutting down.")
+                raise unavailable("The query service is shutting down.")
             parent_end, child_end = self._ctx.Pipe(duplex=True)
             inherited = [w.conn for w in self._all.values()]
             process = self._ctx.Process(
@@ -237,7 +237,7 @@ class QueryPool:
         """Kill ``worker`` (if it still runs), put a fresh one in its place; its exit code."""
         self._discard(worker)
         if not self._closed:
-            with contextlib.suppress(HttpError):
+            with contextlib.suppress(QueryError):
                 self._idle.put(self._spawn())
         return worker.process.exitcode
 
@@ -274,20 +274,21 @@ class QueryPool:
                 raise internal_error() from None
 
     def run(self, job: Any, deadline: float | None = None) -> Any:
-        """The worker's result for ``job``; a 503 :class:`HttpError` if it is stopped."""
+        """The worker's result for ``job``; a :class:`QueryError` (busy, deadline, memory) if it
+        is stopped."""
         cfg = self.config
         deadline = cfg.deadline if deadline is None else deadline
         try:
             worker = self._idle.get(timeout=cfg.queue_timeout)
         except queue.Empty:
-            raise service_unavailable(
+            raise unavailable(
                 "All query workers are busy; try again shortly.", "busy", retry_after=5
             ) from None
         try:
             worker.conn.send(job)
         except (OSError, ValueError):
             self._replace(worker)
-            raise service_unavailable("The query worker failed; try again.",
+            raise unavailable("The query worker failed; try again.",
                                       retry_after=1) from None
         end = time.monotonic() + deadline
         first = True
@@ -296,7 +297,7 @@ class QueryPool:
             if left <= 0:
                 self.killed += 1
                 self._replace(worker)
-                raise service_unavailable(
+                raise unavailable(
                     f"The query was stopped at the deadline of {deadline:g} s.",
                     "query_timeout", retry_after=None, limit_seconds=deadline)
             try:
@@ -328,15 +329,15 @@ class QueryPool:
                 self._replace(worker)
                 raise self._memory_error()
 
-    def _memory_error(self) -> HttpError:
+    def _memory_error(self) -> QueryError:
         cap_mb = self.config.memory_cap // (1024 * 1024)
-        return service_unavailable(
+        return unavailable(
             f"The query was stopped at the memory cap of {cap_mb} MiB.", "query_memory",
             limit_mib=cap_mb)
 
-    def _crash_error(self, exitcode: int | None) -> HttpError:
+    def _crash_error(self, exitcode: int | None) -> QueryError:
         self.killed += 1
         if exitcode is not None and exitcode in (-signal.SIGABRT, -signal.SIGKILL, 3):
             return self._memory_error()
-        return service_unavailable("The query stopped its worker; it was replaced.",
+        return unavailable("The query stopped its worker; it was replaced.",
                                    "unavailable")

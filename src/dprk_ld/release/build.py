@@ -1,7 +1,9 @@
-"""`dprk-ld build`: curated data -> RDF -> SHACL -> a release in dist/, or nothing at all.
+"""Build a release: curated data -> RDF -> SHACL -> the files of a release in dist/, or nothing.
 
 The release is written to a temporary folder beside dist/ and swapped in only when everything
-succeeded, so a failed build leaves the last good release untouched.
+succeeded, so a failed build leaves the last good release untouched. Nothing here prints: the
+build reports its steps to a callback and raises an error when it fails (``dprk-ld build`` and
+``dprk-ld serve`` say what happened).
 """
 
 from __future__ import annotations
@@ -9,19 +11,19 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph
 
-from dprk_ld.curation.errors import DataError, Problem, ReleaseError
+from dprk_ld.curation.errors import DataError, Problem
 from dprk_ld.curation.load import load_project, minted_paths
 from dprk_ld.curation.model import Project
+from dprk_ld.formats import media_type_of
 from dprk_ld.release.dumps import (
     DUMP,
     add_linksets,
@@ -30,18 +32,16 @@ from dprk_ld.release.dumps import (
     count_links,
     describe,
     gz,
-    jsonld,
-    media_type,
-    nquads,
-    ntriples,
     sha256,
     turtle,
+    write_dumps,
 )
+from dprk_ld.release.errors import NonConforming, ReleaseError
 from dprk_ld.release.namespaces import DPRK, ID, OA
 from dprk_ld.release.rdf import data_graph, entity_iri, finding_iri, new_graph
 from dprk_ld.release.validate import format_report, load_shapes, run_shacl
 
-EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
+STEPS = 5  # of a whole build; assembling the graphs is the first two
 
 
 @dataclass
@@ -54,26 +54,56 @@ class Release:
     locate: dict[str, str]  # IRI -> where it was curated, for reports
 
 
-class Progress:
-    def __init__(self, quiet: bool, steps: int) -> None:
-        self.quiet, self.steps, self.n, self.t0 = quiet, steps, 0, time.perf_counter()
+@dataclass(frozen=True)
+class Step:
+    """A step of a build, reported when it starts (``state`` "start"), and when it is "done" (with
+    a ``note`` on what it made and the ``seconds`` it took) or "failed"."""
+
+    n: int
+    steps: int
+    what: str
+    state: str
+    note: str = ""
+    seconds: float = 0.0
+
+
+#: what a build reports its steps to
+Progress = Callable[[Step], None]
+
+
+@dataclass(frozen=True)
+class Built:
+    """A release written: where, and what it holds."""
+
+    dist: Path
+    triples: int
+    findings: int
+    files: tuple[str, ...]
+
+
+class _Steps:
+    """Numbers and times the steps of a build, and reports them to ``progress`` if given."""
+
+    def __init__(self, progress: Progress | None, steps: int) -> None:
+        self.progress, self.steps, self.n = progress, steps, 0
+
+    def _report(self, what: str, state: str, note: str = "", seconds: float = 0.0) -> None:
+        if self.progress is not None:
+            self.progress(Step(self.n, self.steps, what, state, note, seconds))
 
     @contextmanager
     def step(self, what: str) -> Iterator[list[str]]:
+        """A step; the caller may append one note on what it made to the list it is given."""
         self.n += 1
         t = time.perf_counter()
-        if not self.quiet:
-            print(f"[{self.n}/{self.steps}] {what} ...", end="", file=sys.stderr, flush=True)
+        self._report(what, "start")
         note: list[str] = []
         try:
             yield note
         except BaseException:
-            if not self.quiet:
-                print(" failed", file=sys.stderr)
+            self._report(what, "failed")
             raise
-        if not self.quiet:
-            extra = f" {note[0]}" if note else ""
-            print(f" done{extra} ({time.perf_counter() - t:.1f}s)", file=sys.stderr)
+        self._report(what, "done", note[0] if note else "", time.perf_counter() - t)
 
 
 def ontology_graph(root: Path) -> Graph:
@@ -85,7 +115,12 @@ def ontology_graph(root: Path) -> Graph:
 
 
 def assemble(root: Path, progress: Progress | None = None) -> Release:
-    progress = progress or Progress(True, 0)
+    """The curated data of ``root`` loaded and made RDF, with the ontology and the shapes; raises
+    DataError when the input has problems."""
+    return _assemble(root, _Steps(progress, 2))
+
+
+def _assemble(root: Path, progress: _Steps) -> Release:
     with progress.step("loading and checking data/") as note:
         project = load_project(root)
         note.append(
@@ -139,19 +174,15 @@ def _check_previous(dist: Path, project: Project) -> None:
 def render(release: Release) -> dict[str, bytes]:
     """Every file of the release, by relative name."""
     project = release.project
-    files: dict[str, bytes] = {}
     union, ontology, shapes = (canonical(g) for g in (release.union, release.ontology, release.shapes))
-    files[f"{DUMP}.ttl"] = turtle(union)
-    files[f"{DUMP}.nt"] = ntriples(union)
-    files[f"{DUMP}.jsonld"] = jsonld(union)
-    files[f"{DUMP}.nq"] = nquads({"data": release.data, "ontology": ontology, "shapes": shapes})
+    dumps = write_dumps(union, {"data": release.data, "ontology": ontology, "shapes": shapes})
+    files = dict(dumps)
     files["shapes.ttl"] = turtle(shapes)
-    for name in [f"{DUMP}.ttl", f"{DUMP}.nt", f"{DUMP}.jsonld", f"{DUMP}.nq"]:
-        files[name + ".gz"] = gz(files[name])
+    for name, data in dumps.items():
+        files[name + ".gz"] = gz(data)
     for src in project.sources.values():
         files[f"sources/{src.id}.txt"] = src.text_file.read_bytes()
-    counts = {"entities": len(project.entities) + len(project.findings) + len(project.sources)}
-    void = describe(files, release.union, project.dataset, counts)
+    void = describe(files, release.union, project.dataset)
     class_partitions(
         void,
         release.union,
@@ -166,7 +197,7 @@ def render(release: Release) -> dict[str, bytes]:
         "triples": len(release.union),
         "findings": len(project.findings),
         "files": {
-            name: {"sha256": sha256(data), "bytes": len(data), "media_type": media_type(name)}
+            name: {"sha256": sha256(data), "bytes": len(data), "media_type": media_type_of(name)}
             for name, data in sorted(files.items())
         },
         "minted": sorted(minted_paths(project)),
@@ -218,38 +249,23 @@ def is_stale(root: Path, dist: Path) -> bool:
     )
 
 
-def build_release(root: Path, dist: Path | None = None, quiet: bool = False) -> int:
+def build_release(root: Path, dist: Path | None = None, progress: Progress | None = None) -> Built:
+    """Build the release of ``root`` into ``dist`` (default ``root/dist``), reporting each step to
+    ``progress``. Raises DataError (the input has problems), NonConforming (the graph does not
+    satisfy the shapes) or ReleaseError (it could not be written); then ``dist`` is unchanged."""
     root = root.resolve()
     dist = dist or root / "dist"
-    progress = Progress(quiet, 5)
-    try:
-        release = assemble(root, progress)
-        _check_previous(dist, release.project)
-        with progress.step("validating against the SHACL shapes") as note:
-            conforms, results = run_shacl(release.union, release.shapes)
-            note.append("conforms" if conforms else f"{len(results)} violations")
-        if not conforms:
-            print(format_report(conforms, results, release.locate), file=sys.stderr)
-            print(
-                f"error: the release does not conform; nothing was written, {dist} is unchanged.",
-                file=sys.stderr,
-            )
-            return EXIT_NONCONFORMING
-        with progress.step("serializing dumps") as note:
-            files = render(release)
-            note.append(f"{len(files)} files")
-        with progress.step(f"writing {dist}"):
-            write_release(files, dist)
-    except DataError as exc:
-        print(exc.report(), file=sys.stderr)
-        return EXIT_ERROR
-    except ReleaseError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    if not quiet:
-        print(
-            f"release written to {dist}: {len(release.union)} triples, "
-            f"{len(release.project.findings)} findings",
-            file=sys.stderr,
-        )
-    return EXIT_OK
+    steps = _Steps(progress, STEPS)
+    release = _assemble(root, steps)
+    _check_previous(dist, release.project)
+    with steps.step("validating against the SHACL shapes") as note:
+        conforms, results = run_shacl(release.union, release.shapes)
+        note.append("conforms" if conforms else f"{len(results)} violations")
+    if not conforms:
+        raise NonConforming(format_report(conforms, results, release.locate), results, dist)
+    with steps.step("serializing dumps") as note:
+        files = render(release)
+        note.append(f"{len(files)} files")
+    with steps.step(f"writing {dist}"):
+        write_release(files, dist)
+    return Built(dist, len(release.union), len(release.project.findings), tuple(sorted(files)))

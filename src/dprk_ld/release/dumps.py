@@ -2,8 +2,9 @@
 
 Two builds of the same input give byte-identical dumps: data nodes are never blank and the few
 blank nodes of OWL and SHACL lists are given canonical labels (call `canonical` first), N-Triples and
-N-Quads lines are sorted, JSON-LD is written from sorted triples, Turtle comes from rdflib's sorted
-serializer, and gzip files carry no name and no time stamp.
+N-Quads lines are sorted, JSON-LD is rdflib's with its nodes and values put in order by us, Turtle
+comes from rdflib's sorted serializer, and gzip files carry no name and no time stamp. The dumps'
+syntaxes, extensions and media types are those of :data:`dprk_ld.formats.DUMPS`.
 """
 
 from __future__ import annotations
@@ -11,32 +12,22 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, VOID, XSD
 
+from dprk_ld import formats
 from dprk_ld.release.namespaces import BASE, DATASET_IRI, GRAPH, ID, PREFIXES, SPDX
 from dprk_ld.release.rdf import new_graph
 
 DUMP = "dprk-ld"
-MEDIA_TYPES = {
-    ".ttl": "text/turtle",
-    ".nt": "application/n-triples",
-    ".nq": "application/n-quads",
-    ".jsonld": "application/ld+json",
-    ".gz": "application/gzip",
-    ".json": "application/json",
-    ".txt": "text/plain",
-}
-
-
-def media_type(name: str) -> str:
-    return MEDIA_TYPES.get(Path(name).suffix, "application/octet-stream")
+#: file name endings of the data dumps (and their gzip) in the VoID description
+DUMP_SUFFIXES = (*(f".{f.extension}" for f in formats.DUMPS), f".{formats.GZIP.extension}")
 
 
 def canonical(graph: Graph) -> Graph:
@@ -73,49 +64,42 @@ def turtle(graph: Graph) -> bytes:
     return graph.serialize(format="turtle", encoding="utf-8")
 
 
-def _compact(iri: str, prefixes: dict[str, str]) -> str:
-    best = ""
-    for prefix, ns in prefixes.items():
-        if iri.startswith(ns) and len(ns) > len(prefixes.get(best, "")):
-            local = iri[len(ns) :]
-            if local and all(c.isalnum() or c in "-_." for c in local) and not local[0].isdigit():
-                best = prefix
-    return f"{best}:{iri[len(prefixes[best]) :]}" if best else iri
+#: the JSON-LD dump's context: every prefix but ``id:`` (our resources keep their whole IRIs)
+JSONLD_CONTEXT = {prefix: ns for prefix, ns in sorted(PREFIXES.items()) if prefix != "id"}
+
+
+def _json_key(value: object) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
 def jsonld(graph: Graph) -> bytes:
-    """Flattened JSON-LD with a prefix context, subjects and values in sorted order."""
-    prefixes = {k: v for k, v in PREFIXES.items() if k not in ("id",)}
-    nodes: dict[str, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
-    for s, p, o in graph:
-        subject = nodes[str(s)]
-        if p == RDF.type:
-            subject["@type"].append(_compact(str(o), prefixes))
-            continue
-        key = _compact(str(p), prefixes)
-        if isinstance(o, BNode):
-            subject[key].append({"@id": f"_:{o}"})
-        elif isinstance(o, URIRef):
-            subject[key].append({"@id": str(o)})
-        elif isinstance(o, Literal):
-            value: dict[str, object] = {"@value": str(o)}
-            if o.language:
-                value["@language"] = o.language
-            elif o.datatype and o.datatype != XSD.string:
-                value["@type"] = _compact(str(o.datatype), prefixes)
-            subject[key].append(value)
+    """The graph as JSON-LD by rdflib's serializer, compacted with :data:`JSONLD_CONTEXT`.
 
-    def sort_key(v: object) -> str:
-        return json.dumps(v, sort_keys=True, ensure_ascii=False)
+    rdflib writes the nodes of ``@graph``, and the values of a property, in the order it meets them
+    in the store, which differs from process to process (hash seeds). The order is ours: nodes by
+    ``@id``, each property's values by their JSON text, object keys sorted. The members of an
+    ``@list`` keep their order, which is their meaning."""
+    doc: dict[str, Any] = json.loads(graph.serialize(format="json-ld", context=JSONLD_CONTEXT))
+    nodes: list[dict[str, Any]] = doc.get("@graph", [doc])
+    for node in nodes:
+        for key, value in node.items():
+            if isinstance(value, list) and key != "@context":
+                node[key] = sorted(value, key=_json_key)
+    if "@graph" in doc:
+        doc["@graph"] = sorted(nodes, key=lambda node: str(node.get("@id", "")))
+    return (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
-    out = []
-    for sid in sorted(nodes):
-        node: dict[str, object] = {"@id": sid if sid.startswith(("http:", "https:")) else f"_:{sid}"}
-        for key in sorted(nodes[sid]):
-            node[key] = sorted(nodes[sid][key], key=sort_key)
-        out.append(node)
-    doc = {"@context": dict(sorted(prefixes.items())), "@graph": out}
-    return (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+
+def write_dumps(union: Graph, graphs: dict[str, Graph]) -> dict[str, bytes]:
+    """The dumps of the release by file name, one for each format of :data:`formats.DUMPS`: the
+    union graph in each, but N-Quads, which keeps ``graphs`` (name -> graph) apart."""
+    writers: dict[formats.Format, Callable[[], bytes]] = {
+        formats.TURTLE: lambda: turtle(union),
+        formats.NTRIPLES: lambda: ntriples(union),
+        formats.JSONLD: lambda: jsonld(union),
+        formats.NQUADS: lambda: nquads(graphs),
+    }
+    return {f"{DUMP}.{f.extension}": writers[f]() for f in formats.DUMPS}
 
 
 def gz(data: bytes) -> bytes:
@@ -124,6 +108,12 @@ def gz(data: bytes) -> bytes:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def entities_in(graph: Graph, space: str) -> int:
+    """VoID's entity count: the resources described in ``graph`` whose IRI starts with ``space``
+    (the dataset's ``void:uriSpace``)."""
+    return len({s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(space)})
 
 
 @dataclass(frozen=True)
@@ -135,9 +125,12 @@ class FileInfo:
 
 
 def describe(
-    files: dict[str, bytes], graph: Graph, dataset: dict[str, object], counts: dict[str, int]
+    files: dict[str, bytes], graph: Graph, dataset: dict[str, object]
 ) -> Graph:
-    """The VoID/DCAT description of the release: what it holds, its dumps and their checksums."""
+    """The VoID/DCAT description of the release: what it holds, its dumps and their checksums.
+
+    The figures are VoID's: ``void:triples`` of ``graph`` (what the dumps hold), its distinct
+    subjects and properties, and its entities, the resources whose IRI is in ``void:uriSpace``."""
     g = new_graph()
     ds = URIRef(DATASET_IRI)
     g.add((ds, RDF.type, VOID.Dataset))
@@ -157,7 +150,7 @@ def describe(
         g.add((ds, DCAT.keyword, Literal(str(kw), lang="en")))
     g.add((ds, VOID.uriSpace, Literal(str(ID))))
     g.add((ds, VOID.triples, Literal(len(graph), datatype=XSD.integer)))
-    g.add((ds, VOID.entities, Literal(counts.get("entities", 0), datatype=XSD.integer)))
+    g.add((ds, VOID.entities, Literal(entities_in(graph, str(ID)), datatype=XSD.integer)))
     g.add((ds, VOID.distinctSubjects, Literal(len(set(graph.subjects())), datatype=XSD.integer)))
     g.add((ds, VOID.properties, Literal(len(set(graph.predicates())), datatype=XSD.integer)))
     g.add((ds, VOID.sparqlEndpoint, URIRef(BASE + "sparql")))
@@ -167,13 +160,13 @@ def describe(
     for name, data in sorted(files.items()):
         dist = URIRef(f"{BASE}dumps/{name}")
         g.add((ds, DCAT.distribution, dist))
-        if name.endswith((".ttl", ".nt", ".nq", ".jsonld", ".gz")):
+        if name.endswith(DUMP_SUFFIXES):
             g.add((ds, VOID.dataDump, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dist, DCTERMS.title, Literal(name)))
         g.add((dist, DCAT.downloadURL, dist))
         g.add(
-            (dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media_type(name)}"))
+            (dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{formats.media_type_of(name)}"))
         )
         g.add((dist, DCAT.byteSize, Literal(len(data), datatype=XSD.nonNegativeInteger)))
         g.add((dist, DCTERMS.license, URIRef(str(dataset.get("license")))))

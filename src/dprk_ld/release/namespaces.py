@@ -19,6 +19,7 @@ SPDX = Namespace("http://spdx.org/rdf/terms#")
 SCHEMA = Namespace("https://schema.org/")
 WD = Namespace("http://www.wikidata.org/entity/")
 VANN = Namespace("http://purl.org/vocab/vann/")
+BIBO = Namespace("http://purl.org/ontology/bibo/")
 
 DATASET_IRI = BASE + "dataset"
 
@@ -43,10 +44,12 @@ PREFIXES: dict[str, str] = {
     "schema": str(SCHEMA),
     "wd": str(WD),
     "vann": str(VANN),
+    "bibo": str(BIBO),
 }
 
 __all__ = [
     "BASE",
+    "BIBO",
     "DCAT",
     "DCTERMS",
     "DPRK",

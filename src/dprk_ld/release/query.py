@@ -1,16 +1,13 @@
-"""`dprk-ld query`: run a SPARQL query on the built release and print the answer."""
+"""SPARQL queries on a built release, and a plain-text table of their answers (`dprk-ld query`)."""
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from dprk_ld.curation.errors import ReleaseError
 from dprk_ld.release.namespaces import PREFIXES
-from dprk_ld.release.store import open_release
 
 RESULT_FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,
@@ -64,43 +61,3 @@ def table(solutions: ox.QuerySolutions, out: list[str]) -> int:
     out.extend(fmt(r) for r in rows)
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return len(rows)
-
-
-def query_command(args: argparse.Namespace) -> int:
-    root = Path(args.root).resolve()
-    dist = Path(args.dist) if args.dist else root / "dist"
-    try:
-        text = read_query(args.query)
-        store = open_release(dist)
-        result = run_query(store, text)
-    except (ReleaseError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except SyntaxError as exc:
-        print(f"error: bad query: {exc}", file=sys.stderr)
-        return 2
-    fmt = args.format
-    if isinstance(result, ox.QueryBoolean):
-        if fmt in RESULT_FORMATS:
-            sys.stdout.write(result.serialize(format=RESULT_FORMATS[fmt]).decode("utf-8"))
-        else:
-            print("true" if bool(result) else "false")
-        return 0
-    if isinstance(result, ox.QueryTriples):
-        rdf = GRAPH_FORMATS.get(fmt if fmt != "table" else "ttl")
-        if rdf is None:
-            print(f"error: format {fmt!r} is not one of {sorted(GRAPH_FORMATS)} for CONSTRUCT/DESCRIBE",
-                  file=sys.stderr)
-            return 2
-        sys.stdout.write(result.serialize(format=rdf).decode("utf-8"))
-        return 0
-    if fmt == "table":
-        lines: list[str] = []
-        table(result, lines)
-        print("\n".join(lines))
-        return 0
-    if fmt not in RESULT_FORMATS:
-        print(f"error: format {fmt!r} is not one of table, {', '.join(RESULT_FORMATS)}", file=sys.stderr)
-        return 2
-    sys.stdout.write(result.serialize(format=RESULT_FORMATS[fmt]).decode("utf-8"))
-    return 0

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
 
 from dprk_ld.curation.dates import Date, Period
 from dprk_ld.curation.model import FINDING_KINDS, Entity, Finding, Project, Source
-from dprk_ld.release.namespaces import DATASET_IRI, DPRK, ID, OA, ORG, PREFIXES, VOCAB, WD
+from dprk_ld.release.namespaces import BIBO, DATASET_IRI, DPRK, ID, OA, ORG, PREFIXES, VOCAB, WD
 
-BIBO = Namespace("http://purl.org/ontology/bibo/")
 GEONAMES = "https://sws.geonames.org/{}/"
 INSTRUMENT_CLASS = {
     "treaty": DPRK.Treaty,
@@ -28,7 +27,6 @@ def new_graph() -> Graph:
     g = Graph()
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns, override=True)
-    g.bind("bibo", BIBO)
     return g
 
 
@@ -158,9 +156,9 @@ def add_entity(g: Graph, e: Entity, project: Project) -> None:
 
 
 def add_finding(g: Graph, f: Finding, project: Project) -> None:
+    """A finding: what it says and when, who and what it names, its figures and its evidence."""
     src = project.sources[f.source]
     node = finding_iri(f)
-    ent = project.entities
     g.add((node, RDF.type, DPRK.Finding))
     g.add((node, RDF.type, DPRK[FINDING_KINDS[f.kind]]))
     g.add((node, DCTERMS.identifier, Literal(f.key)))
@@ -179,6 +177,18 @@ def add_finding(g: Graph, f: Finding, project: Project) -> None:
         g.add((node, DPRK.asOf, date_literal(f.as_of)))
     for year in f.years(src.covers):
         g.add((node, DPRK.year, Literal(f"{year:04d}", datatype=XSD.gYear)))
+    if f.victims:
+        g.add((node, DPRK.victimDescription, en(f.victims)))
+    if f.note:
+        g.add((node, SKOS.editorialNote, en(f.note)))
+    _finding_entities(g, node, f, project.entities)
+    _finding_concepts(g, node, f)
+    _quantities(g, node, f)
+    _sentences(g, node, f)
+    _evidence(g, node, f)
+
+
+def _finding_entities(g: Graph, node: URIRef, f: Finding, ent: dict[str, Entity]) -> None:
     for prop, ids in (
         (DPRK.accordingTo, f.according_to),
         (DPRK.perpetrator, f.perpetrators),
@@ -186,35 +196,33 @@ def add_finding(g: Graph, f: Finding, project: Project) -> None:
         (DPRK.target, f.targets),
         (DPRK.addressee, f.addressees),
         (DPRK.qualifiedBy, f.qualified_by),
+        (DCTERMS.spatial, f.places),
+        (DPRK.instrument, f.instruments),
+        (DPRK.topic, f.topics),
     ):
         for i in ids:
             g.add((node, prop, entity_iri(ent[i])))
-    for p_id in f.places:
-        g.add((node, DCTERMS.spatial, entity_iri(ent[p_id])))
-    for i in f.instruments:
-        g.add((node, DPRK.instrument, entity_iri(ent[i])))
-    for t in f.topics:
-        g.add((node, DPRK.topic, entity_iri(ent[t])))
+    if f.organization:
+        g.add((node, DPRK.membershipOf, entity_iri(ent[f.organization])))
+
+
+def _finding_concepts(g: Graph, node: URIRef, f: Finding) -> None:
     for prop, scheme, ids in (
         (DPRK.affectedGroup, "affected-groups", f.affected),
         (DPRK.violationType, "violation-types", f.violations),
         (DPRK.rightConcerned, "rights", f.rights),
         (DPRK.institution, "institutions", f.institutions),
+        (DPRK.legalQualification, "legal-qualifications", f.qualifications),
     ):
         for i in ids:
             g.add((node, prop, concept(scheme, i)))
-    if f.victims:
-        g.add((node, DPRK.victimDescription, en(f.victims)))
     if f.response:
         g.add((node, DPRK.responseType, concept("response-types", f.response)))
-    for q in f.qualifications:
-        g.add((node, DPRK.legalQualification, concept("legal-qualifications", q)))
     if f.status:
         g.add((node, DPRK.status, concept("statuses", f.status)))
-    if f.organization:
-        g.add((node, DPRK.membershipOf, entity_iri(ent[f.organization])))
-    if f.note:
-        g.add((node, SKOS.editorialNote, en(f.note)))
+
+
+def _quantities(g: Graph, node: URIRef, f: Finding) -> None:
     for n, q in enumerate(f.quantities, 1):
         qn = URIRef(f"{node}#quantity-{n}")
         g.add((node, DPRK.quantity, qn))
@@ -226,6 +234,9 @@ def add_finding(g: Graph, f: Finding, project: Project) -> None:
         g.add((qn, DPRK.qualifier, concept("quantity-qualifiers", q.qualifier)))
         if q.counted:
             g.add((qn, DPRK.counted, en(q.counted)))
+
+
+def _sentences(g: Graph, node: URIRef, f: Finding) -> None:
     for n, s in enumerate(f.sentences, 1):
         sn = URIRef(f"{node}#sentence-{n}")
         g.add((node, DPRK.sentence, sn))
@@ -234,6 +245,10 @@ def add_finding(g: Graph, f: Finding, project: Project) -> None:
         g.add((sn, DPRK.penalty, concept("penalties", s.penalty)))
         if s.duration:
             g.add((sn, DPRK["term"], Literal(s.duration, datatype=XSD.duration)))
+
+
+def _evidence(g: Graph, node: URIRef, f: Finding) -> None:
+    """One Web Annotation a quote: the finding is its body, the quoted text its target."""
     text = ID[f"source/{f.source}/text"]
     for n, q in enumerate(f.quotes, 1):
         ev = ID[f"evidence/{f.key}/{n}"]

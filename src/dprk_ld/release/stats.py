@@ -1,15 +1,10 @@
-"""`dprk-ld stats`: a coverage report of the curated findings."""
+"""A coverage report of the curated findings (`dprk-ld stats` prints it)."""
 
 from __future__ import annotations
 
-import json
-import sys
 from collections import Counter
-from pathlib import Path
 
 from dprk_ld.curation.coverage import sentences, uncovered
-from dprk_ld.curation.errors import DataError
-from dprk_ld.curation.load import load_project
 from dprk_ld.curation.model import Project
 
 
@@ -24,7 +19,7 @@ def compute(project: Project) -> dict[str, dict[str, int]]:
         per_source[f.source] += 1
         per_kind[f.kind] += 1
         per_certainty[f.certainty] += 1
-        for v in set(f.violations):
+        for v in dict.fromkeys(f.violations):  # once each, in the order given (ties stay in order)
             per_violation[v] += 1
         for y in f.years(project.sources[f.source].covers):
             per_year[str(y)] += 1
@@ -43,28 +38,3 @@ def compute(project: Project) -> dict[str, dict[str, int]]:
             sid: len(sentences(project.sources[sid])) for sid in sorted(project.sources)
         },
     }
-
-
-def stats_command(root: Path, fmt: str = "text") -> int:
-    try:
-        project = load_project(root)
-    except DataError as exc:
-        print(exc.report(), file=sys.stderr)
-        return 2
-    data = compute(project)
-    if fmt == "json":
-        print(json.dumps(data, indent=1))
-        return 0
-    print(
-        f"{len(project.findings)} findings, {sum(len(f.quotes) for f in project.findings)} quotes, "
-        f"{len(project.entities)} entities, {len(project.sources)} sources"
-    )
-    for title, counts in data.items():
-        if title == "sentences per source":
-            continue
-        print(f"\n{title}:")
-        width = max((len(k) for k in counts), default=0)
-        for key, n in counts.items():
-            extra = f" of {data['sentences per source'][key]}" if title.startswith("sentences quoted") else ""
-            print(f"  {key.ljust(width)}  {n:>4}{extra}")
-    return 0

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from dprk_ld.curation.errors import ReleaseError
 from dprk_ld.release.dumps import DUMP
+from dprk_ld.release.errors import ReleaseError
 from dprk_ld.release.namespaces import GRAPH
 
 

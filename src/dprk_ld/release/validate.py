@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,8 +10,6 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF, SH
 
 from dprk_ld.release.namespaces import BASE, ID
-
-CODE = {"conforms": 0, "nonconforming": 1, "error": 2}
 
 
 @dataclass(frozen=True)
@@ -100,30 +97,11 @@ def format_report(
     return "\n".join(lines)
 
 
-def validate_command(root: Path, dist: Path | None = None) -> int:
-    """`dprk-ld validate`: build the graph from data/ (or read a release) and report."""
-    from dprk_ld.curation.errors import DataError
-    from dprk_ld.release.build import assemble
-
-    try:
-        if dist is not None:
-            data = Dataset()
-            data.parse(dist / "dprk-ld.nq", format="nquads")
-            union = Graph()
-            for s, p, o, _ in data.quads((None, None, None, None)):
-                union.add((s, p, o))
-            locate: dict[str, str] | None = None
-        else:
-            release = assemble(root)
-            union = release.union
-            locate = release.locate
-        shapes = load_shapes(root)
-    except DataError as exc:
-        print(exc.report(), file=sys.stderr)
-        return CODE["error"]
-    except (OSError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return CODE["error"]
-    conforms, results = run_shacl(union, shapes)
-    print(format_report(conforms, results, locate))
-    return CODE["conforms"] if conforms else CODE["nonconforming"]
+def release_graph(dist: Path) -> Graph:
+    """The graphs of a built release (its N-Quads dump), merged into one."""
+    data = Dataset()
+    data.parse(dist / "dprk-ld.nq", format="nquads")
+    union = Graph()
+    for s, p, o, _ in data.quads((None, None, None, None)):
+        union.add((s, p, o))
+    return union

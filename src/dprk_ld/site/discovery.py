@@ -1,32 +1,38 @@
-"""Discovery: how programs and crawlers find the dataset and its parts.
+"""Discovery: how programs and crawlers find the dataset and its parts, as plain functions.
 
-* ``/.well-known/void``: the release's VoID/DCAT description (its own graph in the store), with
+* :func:`void_graph`: the release's VoID/DCAT description (its own graph in the store), with
   what only the running release can say: example resources, the vocabularies used, the root
-  resources, and one VoID linkset per external dataset and link predicate, with its triple count.
-* ``/sitemap.xml`` (every document of the release) and ``/robots.txt``.
-* ``/dumps/<file>``: the release files named in ``release.json``, and no other path, with their
-  media type, length, a strong ETag (their SHA-256), ``Last-Modified`` and byte ranges.
+  resources; the VoID linksets (one per external dataset and link predicate, with its triple
+  count) come from the build, and :func:`link_counts` counts them again from the store.
+* :func:`sitemap_xml` (every document of the release, :func:`document_paths`) and
+  :func:`robots_txt`.
+* :func:`release_file`: a file of the release that may be downloaded, and no other path.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, request, send_file
 from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, RDF, VOID
 
 from dprk_ld.release.dumps import LINK_PREDICATES, count_links
 from dprk_ld.release.namespaces import DPRK, GRAPH, OA
-from dprk_ld.site.resources import HTML, RDF_OFFERS, Site, new_graph, serialize, site
-from dprk_ld.web import conneg
-from dprk_ld.web.errors import not_acceptable, not_found
+from dprk_ld.site.graphs import new_graph, to_rdflib_triple
+from dprk_ld.site.state import Site
 
-VOID_OFFERS: tuple[conneg.Offer, ...] = (*RDF_OFFERS, HTML)
 EXAMPLE_CLASSES = (DPRK.Finding, DPRK.SourceDocument, DPRK.Place, FOAF.Person, OA.Annotation)
+#: vocabularies the release uses that its VoID graph does not already name
+VOCABULARIES = ("http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/2002/07/owl#",
+                "http://www.w3.org/ns/shacl#", "http://purl.org/ontology/bibo/")
+#: pages of the site that are not documents of a thing, listed first in the sitemap
+SITE_PAGES = ("/", "/sparql", "/ontology", "/shapes")
+MAX_SITEMAP_URLS = 50_000
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 def link_counts(store: Any, base: str) -> Counter[tuple[str, str]]:
@@ -40,6 +46,10 @@ def link_counts(store: Any, base: str) -> Counter[tuple[str, str]]:
     return count_links(triples, base)
 
 
+def _typed(s: Site, cls: URIRef) -> Any:
+    return s.store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(cls)))
+
+
 def void_graph(s: Site) -> Graph:
     """The release's VoID description (with its linksets, made by the build) and what the served
     release adds to it: example and root resources, vocabularies."""
@@ -47,47 +57,21 @@ def void_graph(s: Site) -> Graph:
         g = new_graph()
         g.bind("void", VOID)
         for q in s.store.quads_for_pattern(None, None, None, ox.NamedNode(str(GRAPH["void"]))):
-            g.add(_triple(q))
+            g.add(to_rdflib_triple(q))
         ds = URIRef(s.dataset_iri)
         for cls in EXAMPLE_CLASSES:
-            for q in s.store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)),
-                                               ox.NamedNode(str(cls))):
+            for q in _typed(s, cls):
                 if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(s.base):
                     g.add((ds, VOID.exampleResource, URIRef(q.subject.value)))
                     break
-        for q in s.store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)),
-                                           ox.NamedNode(str(DPRK.SourceDocument))):
+        for q in _typed(s, DPRK.SourceDocument):
             g.add((ds, VOID.rootResource, URIRef(q.subject.value)))
         g.add((ds, VOID.rootResource, URIRef(s.base + "ontology")))
-        for ns in ("http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/2002/07/owl#",
-                   "http://www.w3.org/ns/shacl#", "http://purl.org/ontology/bibo/"):
+        for ns in VOCABULARIES:
             g.add((ds, VOID.vocabulary, URIRef(ns)))
         return g
 
-    return s.cached("void", build)  # type: ignore[no-any-return]
-
-
-def _triple(q: Any) -> tuple[Any, Any, Any]:
-    from dprk_ld.site.resources import _to_rdflib
-
-    return _to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object)
-
-
-def well_known_void() -> Response:
-    from dprk_ld.site import pages
-
-    s = site()
-    try:
-        offer = conneg.negotiate(request.headers.get("Accept"), VOID_OFFERS, request.args.get("format"))
-    except conneg.NotAcceptable as exc:
-        raise not_acceptable(exc.offered) from None
-    g = void_graph(s)
-    headers = {"Vary": "Accept", "Cache-Control": f"public, max-age={s.max_age}",
-               "ETag": f'W/"void-{s.release_id[:24]}-{offer.names[0]}"'}
-    if request.if_none_match.contains_weak(headers["ETag"][3:-1]):
-        return Response(status=304, headers=headers)
-    body = pages.resource_page(s, s.dataset_iri, g).encode("utf-8") if offer is HTML else serialize(g, offer)
-    return Response(body, content_type=offer.content_type, headers=headers)
+    return s.cached("void", build)
 
 
 def document_paths(s: Site) -> list[str]:
@@ -102,56 +86,39 @@ def document_paths(s: Site) -> list[str]:
                         paths.add("/doc/" + rest)
         return sorted(paths)
 
-    return s.cached("document_paths", build)  # type: ignore[no-any-return]
+    return s.cached("document_paths", build)
 
 
-def sitemap() -> Response:
-    s = site()
-    host = request.host_url.rstrip("/")
-    paths = ["/", "/sparql", "/ontology", "/shapes", *document_paths(s)][:50_000]
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines.extend(f"<url><loc>{xml_escape(host + p)}</loc></url>" for p in paths)
+def sitemap_xml(s: Site, root: str) -> str:
+    """The sitemap of the site answering at ``root`` (no trailing slash): its pages and every
+    document of the release."""
+    paths = [*SITE_PAGES, *document_paths(s)][:MAX_SITEMAP_URLS]
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
+    lines.extend(f"<url><loc>{xml_escape(root + p)}</loc></url>" for p in paths)
     lines.append("</urlset>")
-    return Response("\n".join(lines) + "\n", content_type="application/xml; charset=utf-8",
-                    headers={"Cache-Control": f"public, max-age={s.max_age}"})
+    return "\n".join(lines) + "\n"
 
 
-def robots() -> Response:
-    host = request.host_url.rstrip("/")
-    text = ("User-agent: *\n"
+def robots_txt(root: str) -> str:
+    """robots.txt: crawl everything but query results; the sitemap is at ``root``."""
+    return ("User-agent: *\n"
             "Allow: /\n"
             "# query results are endless: crawl the documents, or download the dumps\n"
             "Disallow: /sparql?\n"
-            f"Sitemap: {host}/sitemap.xml\n")
-    return Response(text, content_type="text/plain; charset=utf-8")
+            f"Sitemap: {root}/sitemap.xml\n")
 
 
-def dump(name: str) -> Response:
-    s = site()
-    files = s.release_files()
-    meta = files.get(name)
+def release_file(s: Site, name: str) -> tuple[Path, dict[str, Any]] | None:
+    """The path and metadata of the release file ``name``, if the release publishes it: only
+    the files of ``release.json`` (and the release's record and checksums), inside the release
+    folder, are ever found."""
+    meta = s.release_files().get(name)
     if meta is None or s.dist is None:
-        raise not_found("No such file in the release.")
+        return None
     path = (s.dist / name).resolve()
     if s.dist not in path.parents or not path.is_file():
-        raise not_found("No such file in the release.")
-    mimetype = str(meta.get("media_type") or "application/octet-stream")
-    resp = send_file(path, mimetype=mimetype, conditional=True, etag=str(meta["sha256"]),
-                     max_age=s.max_age, download_name=name.rsplit("/", 1)[-1])
-    resp.headers["Accept-Ranges"] = "bytes"
-    if name.endswith(".gz"):
-        resp.headers.pop("Content-Encoding", None)
-    return resp
+        return None
+    return path, meta
 
 
-def blueprint() -> Blueprint:
-    bp = Blueprint("discovery", __name__)
-    bp.add_url_rule("/.well-known/void", "void", well_known_void, methods=["GET", "HEAD"])
-    bp.add_url_rule("/sitemap.xml", "sitemap", sitemap, methods=["GET", "HEAD"])
-    bp.add_url_rule("/robots.txt", "robots", robots, methods=["GET", "HEAD"])
-    bp.add_url_rule("/dumps/<path:name>", "dump", dump, methods=["GET", "HEAD"])
-    return bp
-
-
-__all__ = ["blueprint", "document_paths", "link_counts", "void_graph"]
+__all__ = ["document_paths", "link_counts", "release_file", "robots_txt", "sitemap_xml", "void_graph"]

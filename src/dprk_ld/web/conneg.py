@@ -1,19 +1,22 @@
-"""Content negotiation, in one place, for the endpoint and the linked-data pages.
+"""Content negotiation, in one place, for the endpoint, the documents and the pages.
 
-A resource offers a list of :class:`Offer` objects (server preference first). The client says
-what it wants with an ``Accept`` header (q-values, ``type/*`` and ``*/*`` wildcards) or with an
-explicit ``format=`` parameter, which wins over the header. :func:`negotiate` picks one offer or
-raises :class:`NotAcceptable`, which lists what is offered.
+A resource offers a sequence of :class:`~dprk_ld.formats.Format` objects (server preference
+first). The client says what it wants with an ``Accept`` header (q-values, ``type/*`` and ``*/*``
+wildcards) or with an explicit ``format=`` parameter, which wins over the header.
+:func:`negotiate` picks one offer or raises :class:`NotAcceptable`, which lists what is offered.
 
-Rules (RFC 9110 section 12.5.1):
+The header is read by werkzeug's parser (``parse_accept_header``). The choice is ours, because
+werkzeug's ``MIMEAccept.best_match`` matches media-type parameters too (a client's
+``text/turtle; charset=utf-8`` would not match our ``text/turtle``), which RFC 9110 does not ask
+for. Rules (RFC 9110 section 12.5.1):
 
-* For each media type an offer can be sent as (its ``media_type`` and its ``aliases``), the
-  quality is that of the *most specific* matching range: ``text/csv`` beats ``text/*`` beats
-  ``*/*``; parameters other than ``q`` (``charset`` and the like) are ignored for matching.
+* For each media type an offer can be sent as (its ``media_type`` and ``aliases``), the quality
+  is that of the *most specific* matching range: ``text/csv`` beats ``text/*`` beats ``*/*``;
+  parameters other than ``q`` are ignored for matching.
 * An offer's quality is the best quality of its media types; ``q=0`` means "not acceptable".
 * The highest quality wins; ties go to the more specific match, then to the server's order.
 * No ``Accept`` header, or one of which no range can be read, means ``*/*``. Unreadable ranges
-  (bad syntax, bad ``q``) are skipped, never an error.
+  are skipped, never an error; only the first :data:`MAX_ACCEPT_RANGES` are read.
 * ``format=`` names an offer by one of its short names (``json``, ``ttl`` ...) or by any of its
   media types (a comma-separated list names its first known item); an unknown or unoffered
   value is a :class:`NotAcceptable`.
@@ -22,37 +25,18 @@ Rules (RFC 9110 section 12.5.1):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-__all__ = [
-    "AcceptRange",
-    "NotAcceptable",
-    "Offer",
-    "negotiate",
-    "negotiate_or_default",
-    "parse_accept",
-]
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
+from dprk_ld.formats import Format
+
+__all__ = ["AcceptRange", "NotAcceptable", "negotiate", "negotiate_or_default", "parse_accept"]
 
 MAX_ACCEPT_RANGES = 64  # an Accept header longer than this is read up to here
-
-
-@dataclass(frozen=True)
-class Offer:
-    """One representation a resource can send."""
-
-    media_type: str
-    names: tuple[str, ...] = ()
-    aliases: tuple[str, ...] = ()
-    #: an opaque value for the caller (a serializer format, say)
-    key: object = field(default=None, compare=False)
-    charset: bool = False
-
-    @property
-    def content_type(self) -> str:
-        return f"{self.media_type}; charset=utf-8" if self.charset else self.media_type
-
-    def media_types(self) -> tuple[str, ...]:
-        return (self.media_type, *self.aliases)
+MAX_MEMO_HEADER = 512  # characters: longer headers are negotiated but not remembered
+MAX_MEMO = 1024  # remembered choices (cleared when full)
 
 
 @dataclass(frozen=True)
@@ -66,17 +50,13 @@ class AcceptRange:
     def specificity(self) -> int:
         if self.type == "*":
             return 0
-        if self.subtype == "*":
-            return 1
-        return 2
+        return 1 if self.subtype == "*" else 2
 
     def matches(self, media_type: str) -> bool:
         mtype, _, msub = media_type.partition("/")
         if self.type == "*":
             return True
-        if self.type != mtype:
-            return False
-        return self.subtype in ("*", msub)
+        return self.type == mtype and self.subtype in ("*", msub)
 
 
 class NotAcceptable(Exception):
@@ -87,49 +67,17 @@ class NotAcceptable(Exception):
         self.offered = list(offered)
 
 
-_TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~")
-
-
-def _is_token(text: str) -> bool:
-    return bool(text) and all(c in _TOKEN_CHARS for c in text)
-
-
-def _parse_q(value: str) -> float | None:
-    value = value.strip()
-    if not value or len(value) > 5:
-        return None
-    try:
-        q = float(value)
-    except ValueError:
-        return None
-    if not 0.0 <= q <= 1.0 or value[0] not in "01":
-        return None
-    return q
-
-
 def parse_accept(header: str | None) -> list[AcceptRange]:
     """The readable ranges of an Accept header, in order; unreadable ones are skipped."""
     if not header:
         return []
+    head = ",".join(header.split(",", MAX_ACCEPT_RANGES)[:MAX_ACCEPT_RANGES])
     ranges: list[AcceptRange] = []
-    for order, part in enumerate(header.split(",")):
-        if order >= MAX_ACCEPT_RANGES:
-            break
-        pieces = part.split(";")
-        mtype, sep, subtype = pieces[0].strip().lower().partition("/")
-        if not sep or not _is_token(mtype) or not _is_token(subtype):
+    for order, (value, q) in enumerate(parse_accept_header(head, MIMEAccept)):
+        mtype, sep, subtype = value.split(";", 1)[0].strip().lower().partition("/")
+        if not sep or not mtype or not subtype or (mtype == "*" and subtype != "*"):
             continue
-        if mtype == "*" and subtype != "*":
-            continue
-        q: float | None = 1.0
-        for param in pieces[1:]:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                q = _parse_q(value)
-                break  # anything after q is an accept-extension
-        if q is None:
-            continue
-        ranges.append(AcceptRange(mtype, subtype, q, order))
+        ranges.append(AcceptRange(mtype, subtype, float(q), order))
     return ranges
 
 
@@ -145,11 +93,11 @@ def _quality(ranges: Sequence[AcceptRange], media_type: str) -> tuple[float, int
     return best
 
 
-def offered_types(offers: Sequence[Offer]) -> list[str]:
+def offered_types(offers: Sequence[Format]) -> list[str]:
     return [o.media_type for o in offers]
 
 
-def _by_format(offers: Sequence[Offer], format_param: str) -> Offer:
+def _by_format(offers: Sequence[Format], format_param: str) -> Format:
     """The offer a ``format=`` value names; a comma-separated list names its first known item."""
     for piece in format_param.split(","):
         wanted = piece.strip().lower()
@@ -162,15 +110,13 @@ def _by_format(offers: Sequence[Offer], format_param: str) -> Offer:
 
 #: (Accept, format=, id of the offers) -> (the offers, index of the chosen one or None for "not
 #: acceptable"). The same few Accept headers come again and again; the entry holds the offers
-#: object itself, so a hit is checked by identity (an id is never confused with a reused one).
-#: Bounded (cleared when full), since clients choose the headers.
-_CHOICES: dict[tuple[str | None, str | None, int], tuple[Sequence[Offer], int | None]] = {}
-_MAX_CHOICES = 1024
+#: object itself, so a hit is checked by identity. Bounded in entries and in header length,
+#: since clients choose the headers.
+_CHOICES: dict[tuple[str | None, str | None, int], tuple[Sequence[Format], int | None]] = {}
 
 
-def negotiate(
-    accept: str | None, offers: Sequence[Offer], format_param: str | None = None
-) -> Offer:
+def negotiate(accept: str | None, offers: Sequence[Format],
+              format_param: str | None = None) -> Format:
     """The offer to send, or :class:`NotAcceptable` (remembered per header, format and offers)."""
     key = (accept, format_param, id(offers))
     entry = _CHOICES.get(key)
@@ -179,17 +125,18 @@ def negotiate(
             chosen: int | None = list(offers).index(_negotiate(accept, offers, format_param))
         except NotAcceptable:
             chosen = None
-        if len(_CHOICES) >= _MAX_CHOICES:
-            _CHOICES.clear()
-        entry = _CHOICES[key] = (offers, chosen)
+        entry = (offers, chosen)
+        if len(accept or "") + len(format_param or "") <= MAX_MEMO_HEADER:
+            if len(_CHOICES) >= MAX_MEMO:
+                _CHOICES.clear()
+            _CHOICES[key] = entry
     if entry[1] is None:
         raise NotAcceptable(offered_types(offers))
     return offers[entry[1]]
 
 
-def _negotiate(
-    accept: str | None, offers: Sequence[Offer], format_param: str | None = None
-) -> Offer:
+def _negotiate(accept: str | None, offers: Sequence[Format],
+               format_param: str | None = None) -> Format:
     if not offers:
         raise NotAcceptable([])
     if format_param is not None and format_param.strip():
@@ -197,15 +144,10 @@ def _negotiate(
     ranges = parse_accept(accept)
     if not ranges:
         return offers[0]
-    best: Offer | None = None
+    best: Format | None = None
     best_score: tuple[float, int, int] = (0.0, -1, 0)
     for index, offer in enumerate(offers):
-        score: tuple[float, int] = (-1.0, -1)
-        for mtype in offer.media_types():
-            q = _quality(ranges, mtype)
-            if q > score:
-                score = q
-        q, spec = score
+        q, spec = max(_quality(ranges, mtype) for mtype in offer.media_types())
         if q <= 0:
             continue
         candidate = (q, spec, -index)
@@ -216,9 +158,8 @@ def _negotiate(
     return best
 
 
-def negotiate_or_default(
-    accept: str | None, offers: Sequence[Offer], format_param: str | None = None
-) -> Offer:
+def negotiate_or_default(accept: str | None, offers: Sequence[Format],
+                         format_param: str | None = None) -> Format:
     """Like :func:`negotiate`, but falls back to the first offer instead of refusing."""
     try:
         return negotiate(accept, offers, format_param)

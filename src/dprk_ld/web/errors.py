@@ -24,7 +24,8 @@ object (possibly empty) of extra facts such as the offered media types of a 406 
 are written here or come from the SPARQL parser (which only quotes the query text).
 
 Raise :class:`HttpError` (or use a helper below) anywhere in a request; :func:`register` turns
-it, every Werkzeug HTTP exception and any unexpected exception into this shape.
+it, the query service's :class:`~dprk_ld.endpoint.errors.QueryError` (its code gives the status),
+every Werkzeug HTTP exception and any unexpected exception into this shape.
 """
 
 from __future__ import annotations
@@ -38,12 +39,14 @@ from typing import Any
 from flask import Flask, Request, Response, request
 from werkzeug.exceptions import HTTPException
 
+from dprk_ld import formats
+from dprk_ld.endpoint.errors import QueryError
 from dprk_ld.web import conneg
 
 log = logging.getLogger(__name__)
 
-ERROR_JSON = conneg.Offer("application/json", names=("json",))
-ERROR_TEXT = conneg.Offer("text/plain", names=("text", "txt"))
+ERROR_JSON = formats.JSON
+ERROR_TEXT = formats.TEXT
 ERROR_OFFERS = (ERROR_JSON, ERROR_TEXT)
 
 #: every ``code`` the endpoint may send, with the status it goes with
@@ -125,6 +128,12 @@ def error_text(status: int, code: str, message: str, details: Mapping[str, Any] 
             value = ", ".join(str(v) for v in value)
         lines.append(f"{key}: {value}")
     return "\n".join(lines) + "\n"
+
+
+def from_query_error(err: QueryError) -> HttpError:
+    """The HTTP error of a refusal or failure of the query service (the status from its code)."""
+    headers = {"Retry-After": str(err.retry_after)} if err.retry_after is not None else {}
+    return HttpError(CODES.get(err.code, 500), err.code, err.message, err.details, headers)
 
 
 def render_parts(
@@ -264,6 +273,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(HttpError)
     def _http_error(err: HttpError) -> Response:
         return render(err, *_safe_accept(request))
+
+    @app.errorhandler(QueryError)
+    def _query_error(err: QueryError) -> Response:
+        return render(from_query_error(err), *_safe_accept(request))
 
     @app.errorhandler(HTTPException)
     def _werkzeug_error(exc: HTTPException) -> Response:

@@ -1,0 +1,288 @@
+"""Findings: their fields, the concepts and entities they name, their dates, quantities and
+sentences, and their quotes, each found verbatim and once in the body of the source's text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from dprk_ld.curation.dates import Date, Period, parse_date
+from dprk_ld.curation.errors import Collector
+from dprk_ld.curation.fields import (
+    CONCEPT_FIELDS,
+    CONTEXT_CHARS,
+    ENTITY_FIELDS,
+    FINDING_FIELDS,
+    LIST_FIELDS,
+    ONLY_FOR_KIND,
+    REQUIRED_BY_KIND,
+    SLUG,
+    as_list,
+    decimal_of,
+    opt_date,
+    text_of,
+)
+from dprk_ld.curation.model import FINDING_KINDS, Entity, Finding, Quantity, Quote, Sentence, Source
+from dprk_ld.curation.sources import locate, near_miss
+from dprk_ld.curation.yamlio import YamlError, line_of, read_yaml
+
+Bad = Callable[[str], None]
+
+
+def load_findings(
+    path: Path,
+    sources: dict[str, Source],
+    entities: dict[str, Entity],
+    concepts: dict[str, set[str]],
+    out: Collector,
+) -> list[Finding]:
+    """The findings of one findings file (named after its source); each id once."""
+    try:
+        raw = read_yaml(path)
+    except YamlError as exc:
+        out.add(path, str(exc), line=exc.line)
+        return []
+    if not isinstance(raw, dict) or set(raw) - {"source", "findings"}:
+        out.add(path, "a findings file holds two fields: 'source' and 'findings'")
+        return []
+    source = sources.get(str(raw.get("source")))
+    if source is None:
+        out.add(path, f"unknown source {raw.get('source')!r}")
+        return []
+    if raw.get("source") != path.stem:
+        out.add(path, f"source {raw.get('source')!r} must equal the file name {path.stem!r}")
+    findings: list[Finding] = []
+    seen: dict[str, int | None] = {}
+    for item in as_list(raw.get("findings")):
+        finding = _finding(item, path, source, entities, concepts, out)
+        if finding is None:
+            continue
+        if finding.id in seen:
+            out.add(
+                path,
+                f"duplicate identifier {finding.id!r} (first at line {seen[finding.id]})",
+                finding.id,
+                finding.line,
+            )
+            continue
+        seen[finding.id] = finding.line
+        findings.append(finding)
+    return findings
+
+
+def _check_fields(item: dict[str, Any], bad: Bad) -> None:
+    """A good id, known fields, a known kind, and the fields its kind requires or allows."""
+    fid = item.get("id")
+    if not isinstance(fid, str) or not SLUG.match(fid):
+        bad(f"bad or missing id {fid!r} (lowercase words joined by hyphens)")
+    for key in item:
+        if key not in FINDING_FIELDS:
+            bad(f"unknown field {key!r}")
+    kind = item.get("kind")
+    if kind not in FINDING_KINDS:
+        bad(f"kind {kind!r} is not one of {sorted(FINDING_KINDS)}")
+    for key in ("summary", "quotes", "certainty"):
+        if item.get(key) in (None, "", []):
+            bad(f"missing field {key!r}")
+    if kind in REQUIRED_BY_KIND:
+        for key in REQUIRED_BY_KIND[kind]:
+            if item.get(key) in (None, "", []):
+                bad(f"missing field {key!r}, required for a {kind}")
+    for key, kinds in ONLY_FOR_KIND.items():
+        if item.get(key) not in (None, "", []) and kind not in kinds:
+            bad(f"field {key!r} applies only to {' / '.join(sorted(kinds))} findings")
+
+
+def _check_references(
+    item: dict[str, Any], entities: dict[str, Entity], concepts: dict[str, set[str]], bad: Bad
+) -> None:
+    """Concepts from their scheme, entities of the kinds each field allows."""
+    for key, scheme in CONCEPT_FIELDS.items():
+        for value in as_list(item.get(key)):
+            if value not in concepts.get(scheme, set()):
+                bad(f"{key}: unknown concept {value!r} (not in scheme {scheme!r})")
+    for key, kinds in ENTITY_FIELDS.items():
+        for value in as_list(item.get(key)):
+            other = entities.get(str(value))
+            if other is None:
+                bad(f"{key}: unknown {'/'.join(sorted(kinds))} {value!r}")
+            elif other.kind not in kinds:
+                bad(f"{key}: {value!r} is a {other.kind}, not a {'/'.join(sorted(kinds))}")
+
+
+def _dates(item: dict[str, Any], bad: Bad) -> tuple[list[Date], Period | None, Date | None]:
+    """The finding's dates, its period and the date its figures hold as of."""
+    dates: list[Date] = []
+    period: Period | None = None
+    as_of: Date | None = None
+    try:
+        dates = [parse_date(d) for d in as_list(item.get("date"))]
+    except ValueError as exc:
+        bad(f"date: {exc}")
+    if item.get("period") is not None:
+        p = item["period"]
+        if not isinstance(p, dict) or set(p) - {"start", "end"} or not (p.get("start") or p.get("end")):
+            bad("period must be {start: ..., end: ...} with at least one of them")
+        else:
+            try:
+                period = Period(opt_date(p.get("start")), opt_date(p.get("end")))
+                if period.start and period.end and period.start.first_day > period.end.last_day:
+                    bad(f"period: start {period.start} is after end {period.end}")
+            except ValueError as exc:
+                bad(f"period: {exc}")
+    if item.get("as_of") is not None:
+        try:
+            as_of = parse_date(item["as_of"])
+        except ValueError as exc:
+            bad(f"as_of: {exc}")
+    return dates, period, as_of
+
+
+def _quote(q: Any, source: Source, bad: Bad) -> Quote | None:
+    """A quote: verbatim, once, inside the body of the source's text."""
+    if not isinstance(q, str) or not q.strip():
+        bad("each quote must be non-empty text")
+        return None
+    if q != q.strip():
+        bad(f"quote has leading or trailing white space: {q[:60]!r}")
+        return None
+    hits = locate(source.text, q, source.body_start, source.body_end)
+    if not hits:
+        outside = source.text.find(q)
+        where = (
+            f"; it occurs at offset {outside}, outside the publisher's text (body)"
+            if outside != -1
+            else near_miss(source.text, q, source.body_start, source.body_end)
+        )
+        bad(f"quote not found verbatim in {source.text_file.name}: {q[:80]!r}{where}")
+        return None
+    if len(hits) > 1:
+        bad(f"quote is ambiguous: it occurs {len(hits)} times (offsets {hits[:5]}); lengthen it: {q[:80]!r}")
+        return None
+    start = hits[0]
+    end = start + len(q)
+    prefix = source.text[max(0, start - CONTEXT_CHARS) : start]
+    return Quote(q, start, end, prefix, source.text[end : end + CONTEXT_CHARS])
+
+
+def _finding(
+    item: Any,
+    path: Path,
+    source: Source,
+    entities: dict[str, Entity],
+    concepts: dict[str, set[str]],
+    out: Collector,
+) -> Finding | None:
+    if not isinstance(item, dict):
+        out.add(path, "each finding must be a mapping of fields")
+        return None
+    line = line_of(item)
+    fid = item.get("id")
+    label = fid if isinstance(fid, str) else None
+    problems_before = len(out.problems)
+
+    def bad(message: str) -> None:
+        out.add(path, message, label, line)
+
+    _check_fields(item, bad)
+    summary = text_of(item.get("summary"))
+    if item.get("summary") is not None and not summary:
+        bad("summary must be text")
+    _check_references(item, entities, concepts, bad)
+    dates, period, as_of = _dates(item, bad)
+    quantities = _quantities(item.get("quantities"), concepts, bad)
+    sentences = _sentences(item.get("sentences"), concepts, bad)
+    quotes = [q for q in (_quote(raw, source, bad) for raw in as_list(item.get("quotes"))) if q is not None]
+    if len(out.problems) > problems_before:
+        return None
+    assert isinstance(fid, str) and summary is not None
+    return Finding(
+        source=source.id,
+        id=fid,
+        kind=item["kind"],
+        summary=summary,
+        quotes=quotes,
+        certainty=item["certainty"],
+        section=source.section_at(quotes[0].start),
+        file=out.rel(path),
+        line=line,
+        dates=dates,
+        **{name: as_list(item.get(name)) for name in LIST_FIELDS},
+        period=period,
+        as_of=as_of,
+        victims=text_of(item.get("victims")),
+        quantities=quantities,
+        sentences=sentences,
+        response=item.get("response"),
+        qualifications=as_list(item.get("qualification")),
+        status=item.get("status"),
+        organization=item.get("organization"),
+        note=text_of(item.get("note")),
+    )
+
+
+def _quantity(n: int, q: Any, concepts: dict[str, set[str]], bad: Bad) -> Quantity | None:
+    if not isinstance(q, dict):
+        bad(f"quantity {n} must be a mapping")
+        return None
+    unknown = set(q) - {"value", "min", "max", "unit", "qualifier", "counted"}
+    if unknown:
+        bad(f"quantity {n}: unknown field(s) {sorted(unknown)}")
+        return None
+    if q.get("unit") not in concepts.get("units", set()):
+        bad(f"quantity {n}: unknown unit {q.get('unit')!r}")
+        return None
+    if q.get("qualifier") not in concepts.get("quantity-qualifiers", set()):
+        bad(f"quantity {n}: unknown qualifier {q.get('qualifier')!r}")
+        return None
+    try:
+        value = decimal_of(q["value"]) if q.get("value") is not None else None
+        lo = decimal_of(q["min"]) if q.get("min") is not None else None
+        hi = decimal_of(q["max"]) if q.get("max") is not None else None
+    except ValueError as exc:
+        bad(f"quantity {n}: {exc}")
+        return None
+    if q["qualifier"] == "range":
+        if value is not None or lo is None or hi is None or lo > hi:
+            bad(f"quantity {n}: a range needs min <= max and no value")
+            return None
+    elif value is None or lo is not None or hi is not None:
+        bad(f"quantity {n}: give a value (min and max only with qualifier range)")
+        return None
+    if q.get("unit") == "count" and not text_of(q.get("counted")):
+        bad(f"quantity {n}: with unit count, say what was counted in 'counted'")
+        return None
+    return Quantity(q["unit"], q["qualifier"], value, lo, hi, text_of(q.get("counted")))
+
+
+def _quantities(raw: Any, concepts: dict[str, set[str]], bad: Bad) -> list[Quantity]:
+    found = (_quantity(n, q, concepts, bad) for n, q in enumerate(as_list(raw), 1))
+    return [q for q in found if q is not None]
+
+
+def _sentence(n: int, s: Any, concepts: dict[str, set[str]], bad: Bad) -> Sentence | None:
+    if not isinstance(s, dict) or set(s) - {"convicted", "penalty", "years", "months"}:
+        bad(f"sentence {n}: fields are convicted, penalty, years or months")
+        return None
+    if not text_of(s.get("convicted")):
+        bad(f"sentence {n}: missing 'convicted' (who was sentenced, as the source says)")
+        return None
+    if s.get("penalty") not in concepts.get("penalties", set()):
+        bad(f"sentence {n}: unknown penalty {s.get('penalty')!r}")
+        return None
+    try:
+        years = decimal_of(s["years"]) if s.get("years") is not None else None
+        months = decimal_of(s["months"]) if s.get("months") is not None else None
+    except ValueError as exc:
+        bad(f"sentence {n}: {exc}")
+        return None
+    if years is not None and months is not None:
+        bad(f"sentence {n}: give years or months, not both")
+        return None
+    return Sentence(text_of(s["convicted"]) or "", s["penalty"], years, months)
+
+
+def _sentences(raw: Any, concepts: dict[str, set[str]], bad: Bad) -> list[Sentence]:
+    found = (_sentence(n, s, concepts, bad) for n, s in enumerate(as_list(raw), 1))
+    return [s for s in found if s is not None]

@@ -1,0 +1,179 @@
+"""The site's documents over HTTP: every IRI the release mints answers, for machines and people.
+
+Cool URIs: things (``/id/…``, ``/vocab/…``, ``/dataset``, ``/graph/…``) answer ``303 See Other``
+to one generic document ``/doc/<path>``, which negotiates (``Vary: Accept``) between HTML,
+Turtle, N-Triples, JSON-LD and RDF/XML and names the variant it chose in ``Content-Location``
+(``/doc/<path>.ttl`` and the like, also addressable directly). The ontology and the shapes use
+hash IRIs: ``/ontology`` and ``/shapes`` are documents and negotiate in place. Every document
+has a weak ETag (the release, the path and the syntax) and ``Link`` headers to its other
+variants.
+
+This module also keeps the app's :class:`~dprk_ld.site.state.Site` record (:func:`install`,
+:func:`site_of`, :func:`current_site`), which the site's other views use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import cast
+
+from flask import Blueprint, Flask, Response, current_app, redirect, request
+from rdflib import Graph
+
+from dprk_ld import formats
+from dprk_ld.formats import Format
+from dprk_ld.site.describe import (
+    HASH_DOCUMENTS,
+    VARIANTS,
+    describe,
+    describe_hash_document,
+    exists,
+    iri_for_path,
+    split_variant,
+    variant_path,
+)
+from dprk_ld.site.graphs import serialize
+from dprk_ld.site.ontology import hash_document_page
+from dprk_ld.site.pages import resource_page
+from dprk_ld.site.state import Site, find_queries_dir
+from dprk_ld.web import conneg
+from dprk_ld.web.errors import not_acceptable, not_found
+
+SITE_KEY = "dprk_ld_site"
+METHODS = ["GET", "HEAD"]
+NO_RESOURCE = "No resource with this IRI in the release."
+
+
+# --- the app's site ----------------------------------------------------------------------------
+
+
+def make_site(app: Flask) -> Site:
+    """The site of ``app``: its endpoint's store and base, its release folder and queries."""
+    endpoint = app.extensions["dprk_ld"]
+    dist = Path(app.config["DIST"]).resolve() if app.config.get("DIST") else None
+    queries = app.config.get("QUERIES_DIR")
+    return Site(store=endpoint.release.store, base=endpoint.base_iri,
+                release_id=endpoint.release.release_id, dist=dist,
+                queries_dir=Path(queries) if queries else find_queries_dir(dist),
+                max_age=endpoint.max_age)
+
+
+def install(app: Flask) -> Site:
+    """Give ``app`` its site record (once; the site's views share it)."""
+    if SITE_KEY not in app.extensions:
+        app.extensions[SITE_KEY] = make_site(app)
+    return site_of(app)
+
+
+def site_of(app: Flask) -> Site:
+    """The site record of ``app`` (see :func:`install`)."""
+    return cast(Site, app.extensions[SITE_KEY])
+
+
+def current_site() -> Site:
+    """The site of the app handling the current request."""
+    return site_of(current_app)
+
+
+# --- negotiation and the response of a document ------------------------------------------------
+
+
+def choose(offers: tuple[Format, ...]) -> Format:
+    """The format to send, by ``format=`` or the Accept header; 406 when none is acceptable."""
+    try:
+        chosen = conneg.negotiate(request.headers.get("Accept"), offers, request.args.get("format"))
+    except conneg.NotAcceptable as exc:
+        raise not_acceptable(exc.offered) from None
+    return cast(Format, chosen)
+
+
+def cache_control(s: Site) -> str:
+    return f"public, max-age={s.max_age}"
+
+
+def _etag(s: Site, path: str, fmt: Format) -> str:
+    digest = hashlib.sha256(f"{s.release_id}\n{path}\n{fmt.media_type}".encode())
+    return digest.hexdigest()[:32]
+
+
+def document_response(s: Site, path: str, graph: Graph, fmt: Format, negotiated: bool,
+                      render_html: Callable[[], str]) -> Response:
+    """The response for the document at ``/path`` (``path`` without extension) in ``fmt``."""
+    etag = _etag(s, path, fmt)
+    headers = {"Cache-Control": cache_control(s), "ETag": f'W/"{etag}"'}
+    if negotiated:
+        headers["Vary"] = "Accept"
+        headers["Content-Location"] = variant_path(f"/{path}", fmt)
+    headers["Link"] = ", ".join(f'<{variant_path(f"/{path}", f)}>; rel="alternate"; type="{f.media_type}"'
+                                for f in VARIANTS if f is not fmt)
+    if request.if_none_match.contains_weak(etag):
+        return Response(status=304, headers=headers)
+    body = render_html().encode("utf-8") if fmt is formats.HTML else serialize(graph, fmt)
+    return Response(body, content_type=fmt.content_type, headers=headers)
+
+
+# --- views ---------------------------------------------------------------------------------------
+
+
+def thing(path: str) -> Response:
+    """``/id/…``, ``/vocab/…`` and every other IRI of a thing: 303 to its document."""
+    s = current_site()
+    iri = iri_for_path(s.base, path)
+    if iri is None or not exists(s.store, iri):
+        raise not_found(NO_RESOURCE)
+    target = f"/doc/{path}"
+    if request.args.get("format"):
+        target += "?" + request.query_string.decode("latin-1")
+    resp = redirect(target, 303)
+    resp.headers["Cache-Control"] = cache_control(s)
+    return resp
+
+
+def document(path: str) -> Response:
+    """``/doc/<path>[.<ext>]``: the description of the thing ``<path>`` names."""
+    s = current_site()
+    stem, explicit = split_variant(path)
+    if stem in HASH_DOCUMENTS:
+        return redirect(f"/{path}", 301)
+    iri = iri_for_path(s.base, stem)
+    if iri is None or not exists(s.store, iri):
+        raise not_found(NO_RESOURCE)
+    fmt = explicit if explicit is not None else choose(VARIANTS)
+    graph = describe(s.store, iri, s.base)
+    return document_response(s, f"doc/{stem}", graph, fmt, explicit is None,
+                             lambda: resource_page(s, iri, graph))
+
+
+def hash_document(name: str) -> Response:
+    """``/ontology`` and ``/shapes`` (and their ``.ttl`` … variants): hash namespaces."""
+    s = current_site()
+    stem, explicit = split_variant(name)
+    if stem not in HASH_DOCUMENTS:
+        raise not_found()
+    fmt = explicit if explicit is not None else choose(VARIANTS)
+    graph = s.cached(f"hashdoc:{stem}", lambda: describe_hash_document(s.store, s.base, stem))
+    return document_response(s, stem, graph, fmt, explicit is None,
+                             lambda: hash_document_page(s, stem, graph))
+
+
+def blueprint() -> Blueprint:
+    bp = Blueprint("documents", __name__)
+    bp.add_url_rule("/doc/<path:path>", "document", document, methods=METHODS)
+    for name in HASH_DOCUMENTS:
+        for ext in ("", *(f".{f.extension}" for f in VARIANTS)):
+            bp.add_url_rule(f"/{name}{ext}", f"{name}{ext.replace('.', '_')}", hash_document,
+                            methods=METHODS, defaults={"name": name + ext})
+    bp.add_url_rule("/<path:path>", "thing", thing, methods=METHODS)
+    return bp
+
+
+def register(app: Flask) -> None:
+    """Give ``app`` its site and the routes of the documents (``/doc/…``, ``/ontology``,
+    ``/shapes`` and every other path as the IRI of a thing)."""
+    install(app)
+    app.register_blueprint(blueprint())
+
+
+__all__ = ["choose", "current_site", "document_response", "install", "register", "site_of"]

@@ -1,0 +1,63 @@
+"""The site's pages over HTTP: the landing page at ``/``, and what the app's own templates need
+of the site (the query page's examples, the site's base, the paths of static files).
+
+The landing page is drawn by :func:`dprk_ld.site.landing.landing_page`; here it gets the address
+the request came to and its caching headers.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Flask, Response, request
+from markupsafe import Markup
+
+from dprk_ld import formats
+from dprk_ld.release.examples import ExampleQuery
+from dprk_ld.site.landing import example_queries, landing_page
+from dprk_ld.site.render import script_json, static
+from dprk_ld.web.documents import cache_control, current_site, install
+
+
+def request_root() -> str:
+    """The address the request came to, without a trailing slash (``http://localhost``)."""
+    return request.host_url.rstrip("/")
+
+
+def landing() -> Response:
+    """``/``: the landing page."""
+    s = current_site()
+    return Response(landing_page(s, request_root()), content_type=formats.HTML.content_type,
+                    headers={"Cache-Control": cache_control(s)})
+
+
+def current_examples() -> list[ExampleQuery]:
+    """The example queries of the current app's site."""
+    return example_queries(current_site())
+
+
+def site_base() -> str:
+    """The base of the current app's IRIs."""
+    return current_site().base
+
+
+def examples_json(examples: list[ExampleQuery]) -> Markup:
+    """The example queries by id, as JSON for the query page's script."""
+    data = {q.id: {"title": q.title, "description": q.description, "text": q.text} for q in examples}
+    return script_json(json.dumps(data, ensure_ascii=False))
+
+
+def register(app: Flask) -> None:
+    """The landing page, and the template globals of the app's pages: ``example_queries()``,
+    ``examples_json(examples)``, ``site_base()`` and ``static(filename)``."""
+    install(app)
+    bp = Blueprint("pages", __name__)
+    bp.add_url_rule("/", "landing", landing, methods=["GET", "HEAD"])
+    app.register_blueprint(bp)
+    app.add_template_global(current_examples, "example_queries")
+    app.add_template_global(examples_json, "examples_json")
+    app.add_template_global(site_base, "site_base")
+    app.add_template_global(static, "static")
+
+
+__all__ = ["current_examples", "examples_json", "landing", "register", "request_root", "site_base"]

@@ -1,0 +1,189 @@
+"""``/sparql``: the SPARQL 1.1 Protocol over HTTP, a thin Flask view over the query service.
+
+One request: read the protocol parameters (``endpoint.protocol``), refuse what the engine must
+never see (``endpoint.precheck``), negotiate the result format (``conneg``), then answer from
+the cache or run the job (``endpoint.evaluate``) in a killable worker (``endpoint.pool``) or,
+for a bounded lookup, in the request thread. A GET with no query gets the service description
+(RDF) or the query page (HTML).
+
+One optimisation, measured (bench/README.md): the finished answer of a GET is also kept under
+its raw query string and Accept header, so that a repeated query costs one lookup in the
+result cache before any parsing. It lives in the same bounded cache as every other answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, Response, current_app, render_template, request
+
+from dprk_ld import formats
+from dprk_ld.endpoint import evaluate, precheck, protocol
+from dprk_ld.endpoint.cache import ResultCache
+from dprk_ld.endpoint.errors import QueryError
+from dprk_ld.endpoint.limits import Limits
+from dprk_ld.endpoint.pool import QueryPool
+from dprk_ld.endpoint.service_description import ServiceDescription
+from dprk_ld.formats import Format
+from dprk_ld.release.served import ServedRelease
+from dprk_ld.web import conneg
+from dprk_ld.web.errors import bad_request, not_acceptable
+
+#: the service description in RDF, or the query page for browsers
+SD_HTML = Format("text/html", "HTML", "page", names=("html",),
+                 aliases=("application/xhtml+xml",), charset=True)
+SD_OFFERS: tuple[Format, ...] = (*formats.GRAPHS, SD_HTML)
+MAX_ROWS_HEADER = "X-SPARQL-Max-Rows"
+TRUNCATED_HEADER = "X-SPARQL-Truncated"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A finished 200 answer to a query, as kept in the cache."""
+
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    etag: str
+
+
+@dataclass
+class SparqlService:
+    """Per-app state of the endpoint: the release served, its workers, cache and limits."""
+
+    release: ServedRelease
+    pool: QueryPool
+    cache: ResultCache
+    limits: Limits
+    description: ServiceDescription
+    base_iri: str
+    endpoint_iri: str
+    max_age: int
+    inline: bool = True
+    _etag_salt: bytes = field(default=b"")
+
+    def etag(self, key: Any, media_type: str) -> str:
+        digest = hashlib.sha256(self._etag_salt or self.release.release_id.encode())
+        digest.update(repr((key, media_type)).encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()[:40]
+
+
+def service() -> SparqlService:
+    return current_app.extensions["dprk_ld"]  # type: ignore[no-any-return]
+
+
+def pick_offer(accept: str | None, offers: Sequence[Format], names: Sequence[str]) -> Format:
+    """The format to send: ``format=`` values (all must agree), else the Accept header."""
+    try:
+        if not names:
+            return conneg.negotiate(accept, offers)
+        chosen = {conneg.negotiate(None, offers, value) for value in names}
+    except conneg.NotAcceptable as exc:
+        raise not_acceptable(exc.offered) from None
+    if len(chosen) > 1:
+        raise bad_request("The 'format' parameters name different formats.",
+                          "repeated_parameter", parameter="format")
+    return chosen.pop()
+
+
+def _outcome(svc: SparqlService, job: evaluate.Job,
+             analysis: precheck.Analysis) -> evaluate.Outcome:
+    """The outcome of ``job``: from the cache, else run (in this thread when bounded)."""
+    key = ("job", job)
+    outcome = svc.cache.get(key)
+    if outcome is None:
+        inline = svc.inline and analysis.bounded(svc.limits.max_rows)
+        outcome = svc.pool.run_inline(job) if inline else svc.pool.run(job)
+        svc.cache.put(key, outcome, len(outcome.body) + len(outcome.message))
+    return outcome  # type: ignore[no-any-return]
+
+
+def answer(svc: SparqlService, method: str, accept: str | None) -> Answer | None:
+    """The answer to the query of this request; None when it asks for no query (GET)."""
+    preq = protocol.read_request(method, request.query_string, request.content_type,
+                                 request.get_data, svc.limits)
+    if preq.query is None:
+        if method == "POST" or preq.default_graphs or preq.named_graphs:
+            raise QueryError("missing_query",
+                             "No query: give exactly one 'query' parameter or body.")
+        return None
+    analysis = precheck.check_query(preq.query, svc.limits)
+    offers = formats.RESULTS if analysis.kind == "results" else formats.GRAPHS
+    offer = pick_offer(accept, offers, preq.formats)
+    job = evaluate.job_for(preq.query, analysis, offer, preq.default_graphs, preq.named_graphs,
+                           svc.base_iri, svc.limits)
+    headers = [
+        ("Content-Type", offer.content_type),
+        ("Vary", "Accept"),
+        ("Cache-Control", f"public, max-age={svc.max_age}" if method != "POST" else "no-cache"),
+        (MAX_ROWS_HEADER, str(svc.limits.max_rows)),
+    ]
+    outcome = _outcome(svc, job, analysis)
+    body = evaluate.body_of(outcome)
+    if outcome.truncated:
+        headers.append((TRUNCATED_HEADER, "true"))
+        headers.append(("Warning", f'199 - "results truncated at {svc.limits.max_rows} rows; '
+                                   'add LIMIT/OFFSET"'))
+    etag = svc.etag(job, offer.media_type)
+    headers.append(("ETag", f'W/"{etag}"'))
+    return Answer(tuple(headers), body, etag)
+
+
+def respond(found: Answer) -> Response:
+    if "HTTP_IF_NONE_MATCH" in request.environ and request.method != "POST" and \
+            request.if_none_match.contains_weak(found.etag):
+        return Response(status=304, headers=[h for h in found.headers if h[0] != "Content-Type"])
+    return Response(found.body, status=200, headers=list(found.headers))
+
+
+def sparql_view() -> Response:
+    """GET, HEAD and POST of ``/sparql``."""
+    svc = service()
+    method = request.method
+    accept = request.environ.get("HTTP_ACCEPT")
+    raw_key = None
+    if method != "POST":
+        if not request.environ.get("QUERY_STRING"):
+            return service_description(svc, None)
+        raw_key = ("raw", request.environ["QUERY_STRING"], accept)
+        found = svc.cache.get(raw_key)
+        if found is not None:
+            return respond(found)
+    made = answer(svc, method, accept)
+    if made is None:
+        fmt = request.args.get("format")
+        return service_description(svc, fmt)
+    if raw_key is not None:
+        svc.cache.put(raw_key, made, len(made.body))
+    return respond(made)
+
+
+def service_description(svc: SparqlService, format_param: str | None) -> Response:
+    try:
+        offer = conneg.negotiate(request.headers.get("Accept"), SD_OFFERS, format_param)
+    except conneg.NotAcceptable as exc:
+        raise not_acceptable(exc.offered) from None
+    etag = "sd-" + svc.etag(None, offer.media_type)
+    headers = {"ETag": f'W/"{etag}"', "Vary": "Accept",
+               "Cache-Control": f"public, max-age={svc.max_age}"}
+    if request.if_none_match.contains_weak(etag):
+        return Response(status=304, headers=headers)
+    if offer is SD_HTML:
+        body = render_template(
+            "query.html",
+            endpoint=request.base_url,
+            graphs=sorted(svc.release.graphs.items()),
+            version=svc.release.version,
+            max_rows=svc.limits.max_rows,
+            timeout=svc.pool.config.deadline,
+        )
+        return Response(body, content_type=offer.content_type, headers=headers)
+    return Response(svc.description.serialize(str(offer.engine)),
+                    content_type=offer.content_type, headers=headers)
+
+
+def register(app: Flask, svc: SparqlService) -> None:
+    app.extensions["dprk_ld"] = svc
+    app.add_url_rule("/sparql", "sparql", sparql_view, methods=["GET", "HEAD", "POST"])
