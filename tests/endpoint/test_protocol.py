@@ -252,12 +252,31 @@ def test_cors_is_open_for_reads(client) -> None:
         "Origin": "https://elsewhere.example",
         "Access-Control-Request-Method": "POST",
         "Access-Control-Request-Headers": "content-type"})
-    assert pre.status_code == 200 and pre.data == b""  # flask-cors answers the preflight
+    assert pre.status_code == 200 and pre.data == b""  # Flask's OPTIONS, with our CORS headers
     assert "POST" in pre.headers["Access-Control-Allow-Methods"]
-    assert pre.headers["Access-Control-Allow-Headers"].lower() == "content-type"
+    assert "content-type" in pre.headers["Access-Control-Allow-Headers"].lower()
     assert pre.headers["Access-Control-Max-Age"] == "86400"
     assert "X-SPARQL-Truncated" in resp.headers["Access-Control-Expose-Headers"]
     assert pre.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_repeated_get_is_replayed_as_it_was_first_sent(client) -> None:
+    """The replay of a cached answer (before Flask builds a request) sends what the view sent:
+    status, headers, body; 304 on a matching If-None-Match; no body for HEAD."""
+    url = q(FINDINGS) + "&x=replay"
+    first = client.get(url, headers={"Accept": "text/csv"})
+    again = client.get(url, headers={"Accept": "text/csv"})
+    assert first.status_code == again.status_code == 200
+    assert again.data == first.data
+    assert sorted(again.headers.items()) == sorted(first.headers.items())
+    head = client.head(url, headers={"Accept": "text/csv"})
+    assert head.status_code == 200 and head.data == b""
+    assert head.headers["Content-Length"] == str(len(first.data))
+    etag = first.headers["ETag"]
+    cond = client.get(url, headers={"Accept": "text/csv", "If-None-Match": f'"x", {etag}'})
+    assert cond.status_code == 304 and cond.data == b"" and cond.headers["ETag"] == etag
+    other = client.get(url, headers={"Accept": "application/sparql-results+json"})
+    assert other.headers["Content-Type"].startswith("application/sparql-results+json")
 
 
 def test_head_and_other_methods(client) -> None:

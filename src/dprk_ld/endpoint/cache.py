@@ -17,14 +17,13 @@ ENTRY_OVERHEAD = 256  # bytes: the dictionary slot, the tuple, the answer object
 
 
 def key_bytes(key: Any) -> int:
-    """The bytes a key holds: its strings and byte strings, through tuples and dataclasses."""
+    """The bytes a key holds: its strings and byte strings, through tuples; an object with an
+    ``nbytes`` property (a query job) says it itself; anything else counts 8."""
     if isinstance(key, str | bytes):
         return len(key)
     if isinstance(key, tuple):
         return sum(key_bytes(part) for part in key) + 8 * len(key)
-    if hasattr(key, "__dataclass_fields__"):
-        return sum(key_bytes(getattr(key, name)) for name in key.__dataclass_fields__)
-    return 8
+    return int(getattr(key, "nbytes", 8))
 
 
 class ResultCache:

@@ -33,6 +33,12 @@ class Job:
     max_rows: int = 10_000
     needs_count: bool = True
 
+    @property
+    def nbytes(self) -> int:
+        """About the bytes the job holds (its strings), for the byte budget of a cache key."""
+        graphs = (*(self.default_graphs or ()), *(self.named_graphs or ()))
+        return len(self.query) + len(self.base_iri or "") + sum(len(g) for g in graphs) + 64
+
 
 @dataclass(frozen=True)
 class Outcome:
