@@ -31,7 +31,7 @@ fixtures: $(STAMP)
 test: $(STAMP)
 	bash tools/system-deps
 	$(BIN)/ruff check src tests
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 clean:
 	rm -rf $(VENV) dist
