@@ -106,6 +106,15 @@ def test_period_that_ends_before_it_starts(mini: Path) -> None:
     assert "is after end" in only(mini).message
 
 
+@pytest.mark.parametrize("term", ["months: 0.5", "years: 0", "months: -2"])
+def test_sentence_term_that_is_no_whole_number_of_months(mini: Path, term: str) -> None:
+    edit(mini, FINDINGS, "{convicted: a man, penalty: forced-labor, years: 7}",
+         f"{{convicted: a man, penalty: forced-labor, {term}}}")
+    p = only(mini)
+    assert p.item == "sd-card-sentences"
+    assert "a term is a positive whole number of months" in p.message
+
+
 def test_unknown_concept(mini: Path) -> None:
     edit(mini, FINDINGS, "violations: [censorship]", "violations: [flying]")
     p = only(mini)

@@ -1,9 +1,15 @@
-"""`dprk-ld serve`: options, environment variables, building the release when it is missing."""
+"""`dprk-ld serve`: options, environment variables, building the release when it is missing, the
+public address, and a busy port."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -92,3 +98,67 @@ def test_a_failed_first_build_stops_serve(mini: Path) -> None:
     args = parse("--root", str(mini))
     assert server.run(args) == 2  # the build's exit code; no server started
     assert not (mini / "dist").exists()
+
+
+# --- the public address --------------------------------------------------------------------------
+
+def test_the_public_address_is_the_servers_own_unless_given() -> None:
+    values = server.resolve(parse("--port", "8123"), {})
+    assert server.public_url(values) == 0 and values["PUBLIC_URL"] == "http://127.0.0.1:8123/"
+    values = server.resolve(parse("--host", "0.0.0.0"), {})  # every interface: no address
+    assert server.public_url(values) == 0 and values["PUBLIC_URL"] == "http://127.0.0.1:5000/"
+    values = server.resolve(parse("--host", "::1", "--port", "80"), {})
+    assert server.public_url(values) == 0 and values["PUBLIC_URL"] == "http://[::1]:80/"
+    values = server.resolve(parse("--public-url", "https://DPRK-LD.example.org"), {})
+    assert server.public_url(values) == 0 and values["PUBLIC_URL"] == "https://dprk-ld.example.org/"
+
+
+@pytest.mark.parametrize("bad", ["dprk-ld.example.org", "ftp://example.org/",
+                                 "https://example.org/dprk/", "https://example.org/?x=1",
+                                 "https://user@example.org/", "https://exa mple.org/"])
+def test_a_bad_public_address_stops_serve(bad: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert server.run(parse("--public-url", bad, "--dist", "/nonexistent")) == 2
+    assert "PUBLIC_URL" in capsys.readouterr().err
+
+
+# --- a busy address ------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(params=["plain", "reuseport"])
+def occupied(request: pytest.FixtureRequest) -> Iterator[int]:
+    """A loopback port another process listens on (plainly, or with SO_REUSEPORT as Granian)."""
+    with socket.socket() as sock:
+        if request.param == "reuseport":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        yield int(sock.getsockname()[1])
+
+
+def test_check_address(occupied: int) -> None:
+    problem = server.check_address("127.0.0.1", occupied)
+    assert problem is not None and f"127.0.0.1:{occupied} is already in use" in problem
+    assert server.check_address("127.0.0.1", free_port()) is None
+    assert "cannot listen on 192.0.2.1:" in (server.check_address("192.0.2.1", free_port()) or "")
+
+
+def test_serve_on_a_busy_port_exits_naming_the_address(occupied: int, fixture_dist: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DPRK_LD_")}
+    command = [sys.executable, "-m", "dprk_ld.cli", "serve", "--dist", str(fixture_dist),
+               "--host", "127.0.0.1", "--port", str(occupied)]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    try:
+        _, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:  # it is serving: the very bug
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail("dprk-ld serve started on a port another server listens on")
+    assert proc.returncode == 2, err
+    assert f"127.0.0.1:{occupied} is already in use" in err
+    assert "Traceback" not in err

@@ -80,7 +80,8 @@ def test_sitemap_lists_every_document(client: FlaskClient, ld_app: Flask) -> Non
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locs = [el.text or "" for el in root.findall("s:url/s:loc", ns)]
     assert len(locs) == len(set(locs))
-    paths = {loc.split("localhost", 1)[1] for loc in locs}
+    assert all(loc.startswith("http://127.0.0.1:5000/") for loc in locs)  # the default PUBLIC_URL
+    paths = {loc.removeprefix("http://127.0.0.1:5000") for loc in locs}
     assert {"/", "/sparql", "/ontology", "/doc/id/finding/mini/hoeryong-trial", "/doc/id/place/hoeryong",
             "/doc/vocab/violation-types/censorship"} <= paths
     documents = document_paths(site_of(ld_app))
@@ -92,7 +93,7 @@ def test_robots(client: FlaskClient) -> None:
     resp = client.get("/robots.txt")
     assert resp.status_code == 200 and resp.headers["Content-Type"] == "text/plain; charset=utf-8"
     text = resp.data.decode()
-    assert "Sitemap: http://localhost/sitemap.xml" in text
+    assert "Sitemap: http://127.0.0.1:5000/sitemap.xml" in text
     assert "Disallow: /sparql?" in text
 
 

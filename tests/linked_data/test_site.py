@@ -30,7 +30,7 @@ FORBIDDEN = ("flask", "werkzeug", "dprk_ld.web", "dprk_ld.endpoint")
 @pytest.fixture()
 def site(mini_store: ox.Store, mini_release: Path) -> Site:
     return Site(store=mini_store, base=BASE, release_id="test", dist=mini_release.resolve(),
-                queries_dir=None)
+                queries_dir=None, public_url="http://example.org/")
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -54,7 +54,7 @@ def test_pages_render_without_an_app(site: Site) -> None:
     assert '<mark class="exact">' in page
     assert '<link rel="stylesheet" href="/static/site.css">' in page
     assert 'href="/doc/id/finding/mini/hoeryong-trial.ttl"' in page
-    landing = landing_page(site, "http://example.org")
+    landing = landing_page(site)
     assert '"contentUrl": "http://example.org/dumps/dprk-ld.ttl"' in landing
     ontology = hash_document_page(site, "ontology", Graph())
     assert "<h1>" in ontology
@@ -68,9 +68,9 @@ def test_a_description_in_every_document_syntax(site: Site, fmt: formats.Format)
 
 def test_discovery_texts(site: Site) -> None:
     assert (URIRef(site.dataset_iri), RDF.type, VOID.Dataset) in void_graph(site)
-    sitemap = sitemap_xml(site, "http://example.org")
+    sitemap = sitemap_xml(site)
     assert "<loc>http://example.org/doc/id/place/hoeryong</loc>" in sitemap
-    assert "Sitemap: http://example.org/sitemap.xml" in robots_txt("http://example.org")
+    assert "Sitemap: http://example.org/sitemap.xml" in robots_txt(site)
 
 
 def test_only_release_files_are_found(site: Site) -> None:

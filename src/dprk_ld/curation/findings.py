@@ -280,7 +280,13 @@ def _sentence(n: int, s: Any, concepts: dict[str, set[str]], bad: Bad) -> Senten
     if years is not None and months is not None:
         bad(f"sentence {n}: give years or months, not both")
         return None
-    return Sentence(text_of(s["convicted"]) or "", s["penalty"], years, months)
+    sentence = Sentence(text_of(s["convicted"]) or "", s["penalty"], years, months)
+    total = sentence.months_total
+    if total is not None and (total <= 0 or total != total.to_integral_value()):
+        bad(f"sentence {n}: a term is a positive whole number of months "
+            f"(years: 1.5 is 18 months; months: 0.5 is not a term), not {total} months")
+        return None
+    return sentence
 
 
 def _sentences(raw: Any, concepts: dict[str, set[str]], bad: Bad) -> list[Sentence]:

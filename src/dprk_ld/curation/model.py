@@ -93,16 +93,22 @@ class Sentence:
     months: Decimal | None = None
 
     @property
-    def duration(self) -> str | None:
+    def months_total(self) -> Decimal | None:
+        """The term in months (``years: 1.5`` is 18), None without a term."""
         if self.years is not None:
-            return f"P{_num(self.years)}Y"
-        if self.months is not None:
-            return f"P{_num(self.months)}M"
-        return None
+            return self.years * 12
+        return self.months
 
-
-def _num(d: Decimal) -> str:
-    return format(d.normalize(), "f")
+    @property
+    def duration(self) -> str | None:
+        """The term as an xsd:duration in its canonical form (``P1Y6M``, not ``P18M``), the form
+        the query engine keeps; the checks let only positive whole months through."""
+        total = self.months_total
+        if total is None:
+            return None
+        years, months = divmod(int(total), 12)
+        text = (f"{years}Y" if years else "") + (f"{months}M" if months else "")
+        return f"P{text}" if text else "PT0S"
 
 
 @dataclass

@@ -3,8 +3,9 @@
 Two builds of the same input give byte-identical dumps: data nodes are never blank and the few
 blank nodes of OWL and SHACL lists are given canonical labels (call `canonical` first), N-Triples and
 N-Quads lines are sorted, JSON-LD is rdflib's with its nodes and values put in order by us, Turtle
-comes from rdflib's sorted serializer, and gzip files carry no name and no time stamp. The dumps'
-syntaxes, extensions and media types are those of :data:`dprk_ld.formats.DUMPS`.
+comes from rdflib's sorted serializer (with every literal as it is, :mod:`dprk_ld.release.turtle`),
+and gzip files carry no name and no time stamp. The dumps' syntaxes, extensions and media types
+are those of :data:`dprk_ld.formats.DUMPS`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, VOID, XS
 from dprk_ld import formats
 from dprk_ld.release.namespaces import BASE, DATASET_IRI, GRAPH, ID, PREFIXES, SPDX
 from dprk_ld.release.rdf import new_graph
+from dprk_ld.release.turtle import turtle
 
 DUMP = "dprk-ld"
 #: file name endings of the data dumps (and their gzip) in the VoID description
@@ -58,10 +60,6 @@ def nquads(graphs: dict[str, Graph]) -> bytes:
         iri = GRAPH[name]
         lines.extend(f"{line[:-1].rstrip()} <{iri}> ." for line in _nt_lines(graphs[name]))
     return ("\n".join(sorted(lines)) + "\n").encode("utf-8")
-
-
-def turtle(graph: Graph) -> bytes:
-    return graph.serialize(format="turtle", encoding="utf-8")
 
 
 #: the JSON-LD dump's context: every prefix but ``id:`` (our resources keep their whole IRIs)
@@ -168,7 +166,8 @@ def describe(
         g.add(
             (dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{formats.media_type_of(name)}"))
         )
-        g.add((dist, DCAT.byteSize, Literal(len(data), datatype=XSD.nonNegativeInteger)))
+        # xsd:integer: the query engine stores xsd:nonNegativeInteger as xsd:integer
+        g.add((dist, DCAT.byteSize, Literal(len(data), datatype=XSD.integer)))
         g.add((dist, DCTERMS.license, URIRef(str(dataset.get("license")))))
         ck = URIRef(f"{dist}#sha256")
         g.add((dist, SPDX.checksum, ck))

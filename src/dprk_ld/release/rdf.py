@@ -54,10 +54,11 @@ def en(text: str) -> Literal:
     return Literal(text, lang="en")
 
 
-def _decimal(d: Decimal) -> Literal:
-    """An xsd:decimal in its canonical lexical form (always with a fractional part: 4.0, 1.5)."""
-    text = format(d.normalize(), "f")
-    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
+def decimal_literal(d: Decimal) -> Literal:
+    """An xsd:decimal in its XSD 1.1 canonical lexical form (4, 1.5, 0), the form the query
+    engine keeps: what /sparql serves is then what the dumps say."""
+    text = "0" if d.is_zero() else format(d.normalize(), "f")
+    return Literal(text, datatype=XSD.decimal)
 
 
 def _period(g: Graph, node: URIRef, period: Period) -> None:
@@ -229,7 +230,7 @@ def _quantities(g: Graph, node: URIRef, f: Finding) -> None:
         g.add((qn, RDF.type, DPRK.Quantity))
         for prop, value in ((DPRK.value, q.value), (DPRK.minValue, q.minimum), (DPRK.maxValue, q.maximum)):
             if value is not None:
-                g.add((qn, prop, _decimal(value)))
+                g.add((qn, prop, decimal_literal(value)))
         g.add((qn, DPRK.unit, concept("units", q.unit)))
         g.add((qn, DPRK.qualifier, concept("quantity-qualifiers", q.qualifier)))
         if q.counted:
@@ -267,8 +268,10 @@ def _evidence(g: Graph, node: URIRef, f: Finding) -> None:
         g.add((quote, OA.prefix, Literal(q.prefix)))
         g.add((quote, OA.suffix, Literal(q.suffix)))
         g.add((pos, RDF.type, OA.TextPositionSelector))
-        g.add((pos, OA.start, Literal(q.start, datatype=XSD.nonNegativeInteger)))
-        g.add((pos, OA.end, Literal(q.end, datatype=XSD.nonNegativeInteger)))
+        # xsd:integer (the shapes say >= 0), not xsd:nonNegativeInteger, which the query engine
+        # stores as xsd:integer
+        g.add((pos, OA.start, Literal(q.start, datatype=XSD.integer)))
+        g.add((pos, OA.end, Literal(q.end, datatype=XSD.integer)))
 
 
 def add_dataset(g: Graph, project: Project) -> None:

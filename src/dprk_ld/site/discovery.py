@@ -5,7 +5,7 @@
   resources; the VoID linksets (one per external dataset and link predicate, with its triple
   count) come from the build, and :func:`link_counts` counts them again from the store.
 * :func:`sitemap_xml` (every document of the release, :func:`document_paths`) and
-  :func:`robots_txt`.
+  :func:`robots_txt`, with the site's public address (never a request's Host).
 * :func:`release_file`: a file of the release that may be downloaded, and no other path.
 """
 
@@ -89,23 +89,23 @@ def document_paths(s: Site) -> list[str]:
     return s.cached("document_paths", build)
 
 
-def sitemap_xml(s: Site, root: str) -> str:
-    """The sitemap of the site answering at ``root`` (no trailing slash): its pages and every
-    document of the release."""
+def sitemap_xml(s: Site) -> str:
+    """The sitemap of the site at its public address: its pages and every document of the
+    release."""
     paths = [*SITE_PAGES, *document_paths(s)][:MAX_SITEMAP_URLS]
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
-    lines.extend(f"<url><loc>{xml_escape(root + p)}</loc></url>" for p in paths)
+    lines.extend(f"<url><loc>{xml_escape(s.absolute(p))}</loc></url>" for p in paths)
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
 
 
-def robots_txt(root: str) -> str:
-    """robots.txt: crawl everything but query results; the sitemap is at ``root``."""
+def robots_txt(s: Site) -> str:
+    """robots.txt: crawl everything but query results; the sitemap at the public address."""
     return ("User-agent: *\n"
             "Allow: /\n"
             "# query results are endless: crawl the documents, or download the dumps\n"
             "Disallow: /sparql?\n"
-            f"Sitemap: {root}/sitemap.xml\n")
+            f"Sitemap: {s.absolute('/sitemap.xml')}\n")
 
 
 def release_file(s: Site, name: str) -> tuple[Path, dict[str, Any]] | None:

@@ -14,6 +14,7 @@ from rdflib.term import Node
 
 from dprk_ld.formats import Format
 from dprk_ld.release.namespaces import PREFIXES, SCHEMA
+from dprk_ld.release.turtle import turtle
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -24,12 +25,12 @@ def to_rdflib(term: Any) -> Node:
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
-    if isinstance(term, ox.Literal):
+    if isinstance(term, ox.Literal):  # as the store has it: rdflib would rewrite some (PT0S)
         if term.language:
-            return Literal(term.value, lang=term.language)
+            return Literal(term.value, lang=term.language, normalize=False)
         if term.datatype.value == XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+            return Literal(term.value, normalize=False)
+        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
     raise TypeError(f"unexpected term {term!r}")
 
 
@@ -60,6 +61,8 @@ def serialize(graph: Graph, fmt: Format) -> bytes:
     if fmt.rdflib == "json-ld":
         data = graph.serialize(format="json-ld", context=jsonld_context(), auto_compact=True)
         return data.encode("utf-8")
+    if fmt.rdflib == "turtle":
+        return turtle(graph)  # rdflib's, without rewriting a literal
     return graph.serialize(format=fmt.rdflib, encoding="utf-8")
 
 

@@ -67,16 +67,16 @@ def keywords(s: Site) -> list[str]:
     return sorted({q.object.value for q in found})
 
 
-def schema_org(s: Site, info: dict[str, Any], dumps: list[dict[str, Any]], root: str) -> Markup:
-    """The schema.org ``Dataset`` record of the landing page, as JSON-LD (``root``: the address
-    the site answers at, without a trailing slash)."""
+def schema_org(s: Site, info: dict[str, Any], dumps: list[dict[str, Any]]) -> Markup:
+    """The schema.org ``Dataset`` record of the landing page, as JSON-LD (its URLs at the site's
+    public address)."""
     record: dict[str, Any] = {
         "@context": "https://schema.org/",
         "@type": "Dataset",
         "@id": s.dataset_iri,
         "name": info.get("dcterms:title", "dprk-ld"),
         "description": info.get("dcterms:description", ""),
-        "url": root + "/",
+        "url": s.public_url,
         "sameAs": s.dataset_iri,
         "license": info.get("dcterms:license"),
         "version": info.get("dcat:version"),
@@ -88,7 +88,7 @@ def schema_org(s: Site, info: dict[str, Any], dumps: list[dict[str, Any]], root:
         "spatialCoverage": {"@type": "Place", "name": "North Korea"},
         "distribution": [
             {"@type": "DataDownload", "name": d["name"], "encodingFormat": d["media_type"],
-             "contentUrl": f"{root}/dumps/{d['name']}", "contentSize": f"{d['bytes']} B",
+             "contentUrl": s.absolute(f"/dumps/{d['name']}"), "contentSize": f"{d['bytes']} B",
              "sha256": d["sha256"]} for d in dumps],
     }
     text = json.dumps({k: v for k, v in record.items() if v not in (None, "")}, ensure_ascii=False, indent=1)
@@ -114,8 +114,8 @@ def example_queries(s: Site) -> list[ExampleQuery]:
     return s.cached("examples", lambda: load_queries(folder))
 
 
-def landing_page(s: Site, root: str) -> str:
-    """The landing page; ``root`` is the address the site answers at (no trailing slash)."""
+def landing_page(s: Site) -> str:
+    """The landing page (its absolute URLs at the site's public address)."""
     info = dataset_info(s)
     dumps = dumps_list(s)
     figs = figures(s)
@@ -130,8 +130,8 @@ def landing_page(s: Site, root: str) -> str:
         dumps=dumps,
         texts=source_texts(s),
         browse=browse_index(s),
-        schema_org=schema_org(s, info, dumps, root),
-        host=root,
+        schema_org=schema_org(s, info, dumps),
+        endpoint=s.absolute("/sparql"),
         examples=example_queries(s)[:5],
     )
 

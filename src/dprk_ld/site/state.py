@@ -1,18 +1,27 @@
-"""The state of one app's site: the store it reads, the base it maps, the release's files.
+"""The state of one app's site: the store it reads, the base it maps, the release's files, the
+address it is published at.
 
 A :class:`Site` is a plain record made once per app (the web layer makes it from the app's
 config); every function of the site takes it as its first argument. Its cache holds what is
 computed once per app, since the release never changes while it is served.
+
+The site's absolute URLs (sitemap, robots.txt, the landing page's schema.org record, the
+endpoint's address on the pages) all start with :attr:`Site.public_url`, which comes from the
+configuration and never from a request: a request's Host header is whatever the client wrote,
+and pages that are cached for everyone must not repeat it. Links inside pages are paths
+(``/sparql``, ``/doc/…``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from dprk_ld import formats
 
@@ -23,6 +32,12 @@ EXTRA_FILES: tuple[tuple[str, str], ...] = (("release.json", formats.JSON.media_
                                             ("SHA256SUMS", formats.TEXT.media_type))
 #: the example queries of a checkout, when no other folder is configured
 CHECKOUT_QUERIES = Path(__file__).resolve().parents[3] / "queries"
+#: the public address of a site served with the default host and port
+LOCAL_URL = "http://127.0.0.1:5000/"
+#: listening addresses that are no address to publish (every interface)
+WILDCARD_HOSTS = ("", "0.0.0.0", "::", "[::]")
+#: the host and port of a public address: a name, an IPv4 or a bracketed IPv6 address
+HOST_RE = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]+)?")
 
 
 @dataclass
@@ -35,11 +50,17 @@ class Site:
     dist: Path | None
     queries_dir: Path | None
     max_age: int = 300
+    #: where the site is published (``https://host[:port]/``): the start of its absolute URLs
+    public_url: str = LOCAL_URL
     _cache: dict[str, Any] = field(default_factory=dict)
 
     @property
     def dataset_iri(self) -> str:
         return self.base + "dataset"
+
+    def absolute(self, path: str) -> str:
+        """The absolute URL of a path of the site (``/sparql``), at its public address."""
+        return self.public_url + path.lstrip("/")
 
     def cached(self, key: str, make: Callable[[], T]) -> T:
         """A value computed once per app (the release never changes while it is served)."""
@@ -86,6 +107,35 @@ def read_release_files(dist: Path | None) -> dict[str, dict[str, Any]]:
     return files
 
 
+def public_root(url: str) -> str:
+    """``url`` as a site's public address: ``http(s)://host[:port]/``, with the slash; the site
+    answers at the root of its host (its pages link to ``/sparql``, ``/doc/…``), so a path, a
+    query, a fragment or credentials are refused (ValueError)."""
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError(f"{url!r} is not a URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or port == 0 \
+            or not HOST_RE.fullmatch(parts.netloc):
+        raise ValueError(f"{url!r} is not an http:// or https:// address with a host (and port)")
+    if parts.path not in ("", "/") or parts.query or parts.fragment or "@" in parts.netloc \
+            or text.endswith(("?", "#")):
+        raise ValueError(f"{url!r}: give the site's address only, scheme://host[:port]/ "
+                         "(the site answers at the root of its host)")
+    return f"{parts.scheme}://{parts.netloc.lower()}/"
+
+
+def local_url(host: str, port: int) -> str:
+    """The address of a server listening on ``host``:``port``, as a public address: the host
+    itself, or 127.0.0.1 for a wildcard (every interface is no address to publish)."""
+    name = "127.0.0.1" if host.strip() in WILDCARD_HOSTS else host.strip()
+    if ":" in name and not name.startswith("["):
+        name = f"[{name}]"  # IPv6
+    return public_root(f"http://{name}:{int(port)}/")
+
+
 def find_queries_dir(dist: Path | None) -> Path | None:
     """The folder of example queries: next to the release folder, else the checkout's."""
     for candidate in ([dist.parent / "queries"] if dist else []) + [CHECKOUT_QUERIES]:
@@ -94,4 +144,4 @@ def find_queries_dir(dist: Path | None) -> Path | None:
     return None
 
 
-__all__ = ["Site", "find_queries_dir", "read_release_files"]
+__all__ = ["LOCAL_URL", "Site", "find_queries_dir", "local_url", "public_root", "read_release_files"]

@@ -2,7 +2,8 @@
 
 * ``/.well-known/void``: the release's VoID/DCAT description, negotiated (Turtle, N-Triples,
   JSON-LD, RDF/XML or an HTML page), with a weak ETag.
-* ``/sitemap.xml`` and ``/robots.txt``, made for the address the request came to.
+* ``/sitemap.xml`` and ``/robots.txt``, with the site's configured public address (never the
+  request's Host).
 * ``/dumps/<file>``: the release files named in ``release.json``, and no other path, with their
   media type, length, a strong ETag (their SHA-256), ``Last-Modified`` and byte ranges.
 
@@ -20,7 +21,6 @@ from dprk_ld.site.graphs import serialize
 from dprk_ld.site.pages import resource_page
 from dprk_ld.web.documents import cache_control, choose, current_site, install
 from dprk_ld.web.errors import not_found
-from dprk_ld.web.pages import request_root
 
 #: the VoID description is data first (Turtle when the client does not say)
 VOID_OFFERS: tuple[Format, ...] = (*formats.DOCUMENTS, formats.HTML)
@@ -43,13 +43,15 @@ def well_known_void() -> Response:
 def sitemap() -> Response:
     """``/sitemap.xml``: the site's pages and every document of the release."""
     s = current_site()
-    return Response(sitemap_xml(s, request_root()), content_type="application/xml; charset=utf-8",
+    return Response(sitemap_xml(s), content_type="application/xml; charset=utf-8",
                     headers={"Cache-Control": cache_control(s)})
 
 
 def robots() -> Response:
     """``/robots.txt``."""
-    return Response(robots_txt(request_root()), content_type="text/plain; charset=utf-8")
+    s = current_site()
+    return Response(robots_txt(s), content_type="text/plain; charset=utf-8",
+                    headers={"Cache-Control": cache_control(s)})
 
 
 def dump(name: str) -> Response:

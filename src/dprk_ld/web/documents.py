@@ -15,9 +15,9 @@ This module also keeps the app's :class:`~dprk_ld.site.state.Site` record (:func
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from flask import Blueprint, Flask, Response, current_app, redirect, request
 from rdflib import Graph
@@ -37,7 +37,7 @@ from dprk_ld.site.describe import (
 from dprk_ld.site.graphs import serialize
 from dprk_ld.site.ontology import hash_document_page
 from dprk_ld.site.pages import resource_page
-from dprk_ld.site.state import Site, find_queries_dir
+from dprk_ld.site.state import Site, find_queries_dir, local_url, public_root
 from dprk_ld.web import conneg
 from dprk_ld.web.errors import not_acceptable, not_found
 
@@ -49,15 +49,28 @@ NO_RESOURCE = "No resource with this IRI in the release."
 # --- the app's site ----------------------------------------------------------------------------
 
 
+def public_address(config: Mapping[str, Any]) -> str:
+    """The site's public address: ``PUBLIC_URL``, else the server's own (``http://HOST:PORT/``);
+    ValueError naming the setting when it is no site address."""
+    given = config.get("PUBLIC_URL")
+    if not given:
+        return local_url(str(config.get("HOST") or "127.0.0.1"), int(config.get("PORT") or 5000))
+    try:
+        return public_root(str(given))
+    except ValueError as exc:
+        raise ValueError(f"PUBLIC_URL: {exc}") from None
+
+
 def make_site(app: Flask) -> Site:
-    """The site of ``app``: its endpoint's store and base, its release folder and queries."""
+    """The site of ``app``: its endpoint's store and base, its release folder and queries, its
+    public address."""
     endpoint = app.extensions["dprk_ld"]
     dist = Path(app.config["DIST"]).resolve() if app.config.get("DIST") else None
     queries = app.config.get("QUERIES_DIR")
     return Site(store=endpoint.release.store, base=endpoint.base_iri,
                 release_id=endpoint.release.release_id, dist=dist,
                 queries_dir=Path(queries) if queries else find_queries_dir(dist),
-                max_age=endpoint.max_age)
+                max_age=endpoint.max_age, public_url=public_address(app.config))
 
 
 def install(app: Flask) -> Site:
@@ -176,4 +189,5 @@ def register(app: Flask) -> None:
     app.register_blueprint(blueprint())
 
 
-__all__ = ["choose", "current_site", "document_response", "install", "register", "site_of"]
+__all__ = ["choose", "current_site", "document_response", "install", "public_address", "register",
+           "site_of"]

@@ -1,15 +1,17 @@
 """The site's pages over HTTP: the landing page at ``/``, and what the app's own templates need
-of the site (the query page's examples, the site's base, the paths of static files).
+of the site (the query page's examples, the site's base, its public address, the paths of static
+files).
 
-The landing page is drawn by :func:`dprk_ld.site.landing.landing_page`; here it gets the address
-the request came to and its caching headers.
+The landing page is drawn by :func:`dprk_ld.site.landing.landing_page`; here it gets its caching
+headers. No page depends on the request's Host header: absolute URLs start with the configured
+public address (``PUBLIC_URL``, :func:`public_url`).
 """
 
 from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Flask, Response, request
+from flask import Blueprint, Flask, Response
 from markupsafe import Markup
 
 from dprk_ld import formats
@@ -19,15 +21,17 @@ from dprk_ld.site.render import script_json, static
 from dprk_ld.web.documents import cache_control, current_site, install
 
 
-def request_root() -> str:
-    """The address the request came to, without a trailing slash (``http://localhost``)."""
-    return request.host_url.rstrip("/")
+def public_url(path: str = "/") -> str:
+    """The absolute URL of a path of the current app's site, at its configured public address
+    (``public_url("/sparql")``: the endpoint's address to show on a page); never the request's
+    Host."""
+    return current_site().absolute(path)
 
 
 def landing() -> Response:
     """``/``: the landing page."""
     s = current_site()
-    return Response(landing_page(s, request_root()), content_type=formats.HTML.content_type,
+    return Response(landing_page(s), content_type=formats.HTML.content_type,
                     headers={"Cache-Control": cache_control(s)})
 
 
@@ -49,7 +53,7 @@ def examples_json(examples: list[ExampleQuery]) -> Markup:
 
 def register(app: Flask) -> None:
     """The landing page, and the template globals of the app's pages: ``example_queries()``,
-    ``examples_json(examples)``, ``site_base()`` and ``static(filename)``."""
+    ``examples_json(examples)``, ``site_base()``, ``public_url(path)`` and ``static(filename)``."""
     install(app)
     bp = Blueprint("pages", __name__)
     bp.add_url_rule("/", "landing", landing, methods=["GET", "HEAD"])
@@ -57,7 +61,8 @@ def register(app: Flask) -> None:
     app.add_template_global(current_examples, "example_queries")
     app.add_template_global(examples_json, "examples_json")
     app.add_template_global(site_base, "site_base")
+    app.add_template_global(public_url, "public_url")
     app.add_template_global(static, "static")
 
 
-__all__ = ["current_examples", "examples_json", "landing", "register", "request_root", "site_base"]
+__all__ = ["current_examples", "examples_json", "landing", "public_url", "register", "site_base"]

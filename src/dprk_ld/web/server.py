@@ -8,17 +8,35 @@ environment, where :func:`run` puts every one of them.
 Granian was chosen by measurement (bench/README.md): on 2 cores, serving this app, it answered
 2.9 times as many distinct lookups per second as gunicorn (gthread) and about 10 times as many
 repeated queries.
+
+Two things Granian does not do by itself, done here:
+
+* a busy address is an error (:func:`check_address`): Granian's workers listen with
+  ``SO_REUSEPORT``, so on an address another server listens on they would start silently and
+  share its connections; the address is tried first without it, and ``dprk-ld serve`` exits 2
+  naming it;
+* a stop is bounded (:data:`SHUTDOWN_SECONDS`): on SIGINT or SIGTERM Granian waits for its
+  workers, which wait for the requests in flight, a stuck query's for as long as its deadline;
+  after :data:`SHUTDOWN_SECONDS` it kills them, and their query processes die with them
+  (``PR_SET_PDEATHSIG``).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import socket
 import sys
 from pathlib import Path
 from typing import Any
 
 from dprk_ld.web import settings
+
+#: seconds the server's workers get to finish the requests in flight when it is stopped, before
+#: they are killed
+SHUTDOWN_SECONDS = 5
+EXIT_ERROR = 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -86,11 +104,63 @@ def ensure_release(root: Path, dist: Path, explicit: bool) -> int:
     return 0
 
 
+def address_text(host: str, port: int) -> str:
+    """``host:port`` as one writes it (``[::1]:5000`` for IPv6)."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def check_address(host: str, port: int) -> str | None:
+    """Why the server could not listen on ``host``:``port`` alone, or None when it can: the
+    address is bound once without ``SO_REUSEPORT`` (with ``SO_REUSEADDR``, so that connections
+    of a server that just stopped do not count) and released."""
+    where = address_text(host, port)
+    try:
+        family, kind, proto, _, sockaddr = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+    except (OSError, UnicodeError) as exc:
+        return f"cannot listen on {where}: {exc}"
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(sockaddr)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return (f"{where} is already in use (another server listens on it); "
+                        "stop it, or choose another --port or --host")
+            return f"cannot listen on {where}: {exc.strerror or exc}"
+    return None
+
+
+def public_url(values: dict[str, Any]) -> int:
+    """Set ``PUBLIC_URL`` to the site's public address (the server's own when not given); 0, or
+    the exit code after a message on stderr when it is no site address."""
+    from dprk_ld.web.documents import public_address
+
+    try:
+        values["PUBLIC_URL"] = public_address(values)
+    except ValueError as exc:
+        print(f"dprk-ld serve: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    return 0
+
+
+def free_address(values: dict[str, Any]) -> int:
+    """0 if the server can listen on its address alone, else the exit code after a message on
+    stderr naming the address."""
+    problem = check_address(str(values["HOST"]), int(values["PORT"]))
+    if problem:
+        print(f"dprk-ld serve: {problem}", file=sys.stderr)
+        return EXIT_ERROR
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     values = resolve(args)
     root = Path(getattr(args, "root", ".") or ".").resolve()
     dist = Path(values["DIST"]).resolve() if values["DIST"] else root / "dist"
-    code = ensure_release(root, dist, explicit=bool(values["DIST"]))
+    # the address is checked after the build (which takes a while), just before Granian listens
+    code = (public_url(values) or ensure_release(root, dist, explicit=bool(values["DIST"]))
+            or free_address(values))
     if code:
         return code
     values["DIST"] = str(dist)
@@ -98,13 +168,18 @@ def run(args: argparse.Namespace) -> int:
         values["QUERIES_DIR"] = str(root / "queries")
     os.environ.update(settings.to_env({k: v for k, v in values.items()
                                        if settings.BY_NAME[k].scope == "app"}))
+    serve(values, dist)
+    return 0
 
+
+def serve(values: dict[str, Any], dist: Path) -> None:
+    """Run Granian over the app of :func:`create_app_from_env` until it is stopped."""
     from granian import Granian
     from granian.constants import Interfaces
     from granian.http import HTTP1Settings
 
-    print(f"dprk-ld: serving {dist} at http://{values['HOST']}:{values['PORT']}/sparql",
-          file=sys.stderr, flush=True)
+    print(f"dprk-ld: serving {dist} at http://{address_text(values['HOST'], values['PORT'])}"
+          f"/sparql (public address {values['PUBLIC_URL']})", file=sys.stderr, flush=True)
     server = Granian(
         "dprk_ld.web.server:create_app_from_env",
         address=values["HOST"],
@@ -117,6 +192,6 @@ def run(args: argparse.Namespace) -> int:
         http1_settings=HTTP1Settings(max_buffer_size=512 * 1024, header_read_timeout=10_000),
         log_access=False,
         respawn_failed_workers=True,
+        workers_kill_timeout=SHUTDOWN_SECONDS,
     )
     server.serve()
-    return 0

@@ -59,6 +59,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DIST", None, Path, "release folder (default: <root>/dist, built if missing or stale)"),
     Setting("BASE_IRI", "https://w3id.org/dprk-ld/", str, "public base of the IRIs"),
     Setting("ENDPOINT_IRI", None, str, "public IRI of the endpoint (default: BASE_IRI + sparql)"),
+    Setting("PUBLIC_URL", None, str,
+            "address the site is reached at, scheme://host[:port]/, for its absolute URLs "
+            "(sitemap, robots.txt, pages), never taken from a request (default: http://HOST:PORT/)"),
     Setting("QUERIES_DIR", None, Path, "example queries folder (default: <root>/queries)"),
     Setting("QUERY_WORKERS", 2, int, "query processes per web server process"),
     Setting("QUERY_TIMEOUT", 10.0, float, "seconds a query may run"),

@@ -194,7 +194,6 @@ def service_description(svc: SparqlService, format_param: str | None) -> Respons
     if offer is SD_HTML:
         body = render_template(
             "query.html",
-            endpoint=request.base_url,
             graphs=sorted(svc.release.graphs.items()),
             version=svc.release.version,
             max_rows=svc.limits.max_rows,
