@@ -186,7 +186,9 @@ def start_ours(dist: Path, opts: argparse.Namespace, root: Path = ROOT,
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DPRK_LD_")}
     if opts.wsgi == "gunicorn":  # the same app under gunicorn (gthread), for the server choice
-        env.update({"DPRK_LD_DIST": str(dist), "DPRK_LD_QUERY_WORKERS": str(opts.query_workers),
+        env.update({"DPRK_LD_DIST": str(dist),
+                    **({"DPRK_LD_QUERY_WORKERS": str(opts.query_workers)} if opts.query_workers
+                       else {}),
                     "PYTHONPATH": str(ROOT / "src")})
         proc = start([str(BENCH_VENV / "bin" / "gunicorn"), "--bind", f"127.0.0.1:{port}",
                       "--workers", str(opts.workers), "--threads", str(opts.threads),
@@ -197,7 +199,8 @@ def start_ours(dist: Path, opts: argparse.Namespace, root: Path = ROOT,
         return server
     proc = start([str(root / ".venv" / "bin" / "dprk-ld"), "serve", "--dist", str(dist),
                   "--host", "127.0.0.1", "--port", str(port), "--workers", str(opts.workers),
-                  "--threads", str(opts.threads), "--query-workers", str(opts.query_workers)],
+                  "--threads", str(opts.threads),
+                  *(["--query-workers", str(opts.query_workers)] if opts.query_workers else [])],
                  env)
     server = Server(name, proc, f"http://127.0.0.1:{port}", "/sparql")
     wait_http(server.base + "/sparql")
@@ -335,7 +338,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--query-workers", type=int, default=2)
+    parser.add_argument("--query-workers", type=int, default=None,
+                        help="query workers per process (default: the server's own default)")
     parser.add_argument("--wsgi", choices=("granian", "gunicorn"), default="granian",
                         help="the WSGI server ours runs under (gunicorn: pip install it in "
                         ".bench/venv with flask, pyoxigraph)")

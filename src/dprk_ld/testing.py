@@ -129,6 +129,11 @@ def service_queries(url: str) -> list[str]:
         f"DESCRIBE ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
         f"SELECT * WHERE {{ SERV\\u0049CE <{url}> {{ ?s ?p ?o }} }}",
         f"SELECT * WHERE {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}",
+        # SERVICE glued to a prefixed name, and a prefixed name ending in a dot before it
+        f"PREFIX x: <{base}> SELECT * WHERE {{ SERVICEx:sparql {{ ?s ?p ?o }} }}",
+        f"PREFIX : <{url}> SELECT * WHERE {{ SERVICE:{{ ?s ?p ?o }} }}",
+        f"PREFIX x: <{base}> SELECT * WHERE {{ ?a x:.SERVICE<{url}> {{ ?s ?p ?o }} }}",
+        f"PREFIX x: <{base}> SELECT * WHERE {{ ?a ?b ?c . SERVICEx:sparql{{ ?s ?p ?o }} }}",
     ]
 
 

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import pytest
 
-from dprk_ld.endpoint import precheck
+from dprk_ld.endpoint import lookup, precheck
 from dprk_ld.endpoint.errors import QueryError
 from dprk_ld.endpoint.limits import Limits
 from dprk_ld.testing import CountingPool
@@ -63,7 +63,7 @@ def test_depth_ignores_strings_iris_comments() -> None:
     ("SELECT * { ?s ^<http://p> ?o }", False),
 ])
 def test_single_pattern_shape(text: str, simple: bool) -> None:
-    assert precheck.single_pattern(analysis(text).tokens, 10_000) is simple
+    assert (lookup.read(analysis(text).tokens, 10_000) is not None) is simple
 
 
 def test_lookups_skip_the_worker_and_the_rest_use_it(app_factory) -> None:

@@ -147,8 +147,10 @@ def test_a_stuck_query_does_not_hold_up_the_others(app_factory) -> None:
     answers: dict[str, Any] = {}
 
     def ask(name: str, method: str, path: str, data: bytes | None = None) -> None:
+        # each its own client: one client has one query in the workers at a time
         answers[name] = app.test_client().open(path, method=method, data=data,
-                                               content_type="application/sparql-query")
+                                               content_type="application/sparql-query",
+                                               headers={"User-Agent": name})
 
     stuck = threading.Thread(target=ask, args=("stuck", "POST", "/sparql", CARTESIAN.encode()),
                              daemon=True)

@@ -20,6 +20,7 @@ CODES: dict[str, str] = {
     "invalid_parameter": "a parameter has a value that cannot be used",
     "invalid_encoding": "not UTF-8, or a NUL character",
     "query_too_deep": "brackets nest deeper than the limit",
+    "query_too_complex": "operators chained longer than the limit",
     "update_refused": "an update (the service is read-only)",
     "service_refused": "SERVICE (the service makes no outbound request)",
     "query_too_large": "the query is larger than the limit",
@@ -30,6 +31,7 @@ CODES: dict[str, str] = {
     "query_timeout": "stopped at the deadline",
     "query_memory": "stopped at the memory cap",
     "busy": "every query worker is busy",
+    "too_many_requests": "the client is over its share of the query workers",
     "unavailable": "the service cannot answer now",
 }
 

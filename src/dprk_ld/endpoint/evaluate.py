@@ -46,7 +46,7 @@ class Outcome:
 
     body: bytes = b""
     truncated: bool = False
-    error: str | None = None  # "syntax" or "failed"
+    error: str | None = None  # "syntax", "network" or "failed"
     message: str = ""
 
 
@@ -116,6 +116,18 @@ def job_for(
 
 
 def execute(store: Any, job: Job) -> Outcome:
+    """Run ``job`` on a pyoxigraph store and serialize its result (in the engine, not per term).
+
+    In a worker the engine cannot reach the network (``sandbox``): a query that makes it try
+    (SERVICE that slipped past the pre-check) fails with an OSError, which is told as a refusal."""
+    try:
+        return _execute(store, job)
+    except OSError:
+        return Outcome(error="network", message="The query asked for a remote service or graph; "
+                       "this endpoint never makes an outbound request.")
+
+
+def _execute(store: Any, job: Job) -> Outcome:
     """Run ``job`` on a pyoxigraph store and serialize its result (in the engine, not per term)."""
     import pyoxigraph as ox
 
@@ -187,6 +199,8 @@ def body_of(outcome: Outcome) -> bytes:
     """The body of a successful outcome; the query error the outcome stands for, raised."""
     if outcome.error == "syntax":
         raise syntax_error(outcome.message)
+    if outcome.error == "network":
+        raise QueryError("service_refused", outcome.message)
     if outcome.error:
         raise internal_error()
     return outcome.body

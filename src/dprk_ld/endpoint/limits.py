@@ -11,6 +11,7 @@ class Limits:
 
     max_query_bytes: int = 64 * 1024
     max_depth: int = 64
+    max_operators: int = 1000
     max_rows: int = 10_000
     max_url_bytes: int = 200 * 1024
     max_body_bytes: int = 1024 * 1024

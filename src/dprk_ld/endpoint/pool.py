@@ -8,6 +8,10 @@ whatever the size of the data) and waits for the answer with a deadline. A worke
 the deadline, or grows past its memory cap, is killed (SIGKILL) and replaced by a fresh fork;
 the request gets a ``query_timeout`` error. Other requests go on with the other workers meanwhile.
 
+A worker cannot open a socket (``sandbox``: a seccomp filter installed right after the fork), so
+no query, whatever it says, makes it reach the network; it evaluates in a thread with a large
+stack, since the engine recurses over the query.
+
 The memory cap is enforced twice: ``RLIMIT_AS`` inside the worker (an allocation beyond it fails
 and the worker dies) and the parent's watch of the worker's resident memory while it waits.
 A worker also dies with its parent (``PR_SET_PDEATHSIG``) and when its pipe closes.
@@ -32,6 +36,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from dprk_ld.endpoint.errors import QueryError, internal_error, unavailable
+from dprk_ld.endpoint.sandbox import deny_network
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +51,9 @@ class PoolConfig:
     queue_timeout: float = 10.0  # seconds a request may wait for a free worker
     memory_cap: int = 1024 * 1024 * 1024  # bytes a worker may grow by
     poll_interval: float = 0.05
+    max_waiting: int = 16  # requests that may wait for a free worker; more get "busy" at once
+    renice_after: float = 1.0  # seconds after which a running query gets a lower CPU priority
+    long_nice: int = 19  # the niceness of a long runner: the least CPU when others want it
 
 
 def _rss(pid: int) -> int | None:
@@ -82,6 +90,12 @@ def _limit_memory(cap: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+#: the stack of the thread that evaluates in a worker: the engine recurses over the query, and a
+#: worker forked from a server thread would otherwise have that thread's (often 2 MiB) stack
+EVALUATION_STACK = 64 * 1024 * 1024
+EXIT_UNSANDBOXED = 4
+
+
 def _child_main(
     conn: Connection,
     store: Any,
@@ -98,7 +112,23 @@ def _child_main(
         os._exit(0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _limit_memory(memory_cap)
+    try:
+        deny_network()
+    except OSError as exc:  # never evaluate where the network is reachable
+        log.error("query worker not started: %s", exc)
+        os._exit(EXIT_UNSANDBOXED)
+    threading.stack_size(EVALUATION_STACK)
+    worker = threading.Thread(target=_serve, args=(conn, store, execute, memory_cap),
+                              name="dprk-ld-evaluation")
+    worker.start()
+    worker.join()
+    os._exit(0)
+
+
+def _serve(conn: Connection, store: Any, execute: Callable[[Any, Any], Any],
+           memory_cap: int) -> None:
+    """The worker's loop: a job in, its result (or why it failed) out, until the pipe closes."""
+    _limit_memory(memory_cap)  # after the evaluation stack is mapped, so the cap is on top of it
     while True:
         try:
             job = conn.recv()
@@ -170,6 +200,7 @@ class _Worker:
         self.baseline = _rss(process.pid or 0) or 0
         self.poller = select.poll()  # one poll object per worker: cheaper than conn.poll()
         self.poller.register(conn.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
+        self.niced = False  # running a long query at a lower CPU priority
 
     def ready(self, timeout: float) -> bool:
         return bool(self.poller.poll(max(0, int(timeout * 1000))))
@@ -199,6 +230,7 @@ class QueryPool:
         self._all: dict[int, _Worker] = {}
         self._closed = False
         self.killed = 0  # workers killed for a deadline or the memory cap
+        self._waiting = 0  # requests waiting for a free worker
         for _ in range(max(1, self.config.size)):
             self._idle.put(self._spawn())
 
@@ -273,56 +305,81 @@ class QueryPool:
                 log.error("inline query failed with %s", type(exc).__name__)
                 raise internal_error() from None
 
+    def _take(self) -> _Worker:
+        """A free worker; "busy" at once when ``max_waiting`` requests already wait for one."""
+        with self._lock:
+            if self._waiting >= self.config.max_waiting and self._idle.empty():
+                raise unavailable("All query workers are busy and the queue is full; try again "
+                                  "shortly.", "busy", retry_after=2)
+            self._waiting += 1
+        try:
+            return self._idle.get(timeout=self.config.queue_timeout)
+        except queue.Empty:
+            raise unavailable("All query workers are busy; try again shortly.", "busy",
+                              retry_after=5) from None
+        finally:
+            with self._lock:
+                self._waiting -= 1
+
+    def _give_back(self, worker: _Worker) -> None:
+        """An idle worker again, at the normal priority (a fresh one if it cannot be restored)."""
+        if worker.niced:
+            try:
+                os.setpriority(os.PRIO_PROCESS, worker.pid, 0)
+                worker.niced = False
+            except OSError:  # lowering a niceness needs a privilege: start a new worker
+                self._replace(worker)
+                return
+        self._idle.put(worker)
+
     def run(self, job: Any, deadline: float | None = None) -> Any:
         """The worker's result for ``job``; a :class:`QueryError` (busy, deadline, memory) if it
         is stopped."""
-        cfg = self.config
-        deadline = cfg.deadline if deadline is None else deadline
-        try:
-            worker = self._idle.get(timeout=cfg.queue_timeout)
-        except queue.Empty:
-            raise unavailable(
-                "All query workers are busy; try again shortly.", "busy", retry_after=5
-            ) from None
+        deadline = self.config.deadline if deadline is None else deadline
+        worker = self._take()
         try:
             worker.conn.send(job)
         except (OSError, ValueError):
             self._replace(worker)
-            raise unavailable("The query worker failed; try again.",
-                                      retry_after=1) from None
-        end = time.monotonic() + deadline
-        first = True
+            raise unavailable("The query worker failed; try again.", retry_after=1) from None
+        status, value = self._wait(worker, time.monotonic(), deadline)
+        if status == "ok":
+            self._give_back(worker)
+            return value
+        if status == "memory":
+            self.killed += 1
+            self._replace(worker)
+            raise self._memory_error()
+        self._give_back(worker)
+        log.error("query worker failed with %s", value)
+        raise internal_error()
+
+    def _wait(self, worker: _Worker, start: float, deadline: float) -> tuple[str, Any]:
+        """The worker's reply; the worker killed (and an error raised) at the deadline, at the
+        memory cap or when it dies. A long runner gets a lower CPU priority."""
+        cfg = self.config
+        end = start + deadline
         while True:
             left = end - time.monotonic()
             if left <= 0:
                 self.killed += 1
                 self._replace(worker)
-                raise unavailable(
-                    f"The query was stopped at the deadline of {deadline:g} s.",
-                    "query_timeout", retry_after=None, limit_seconds=deadline)
+                raise unavailable(f"The query was stopped at the deadline of {deadline:g} s.",
+                                  "query_timeout", retry_after=None, limit_seconds=deadline)
             try:
                 ready = worker.ready(min(left, cfg.poll_interval))
             except (OSError, ValueError):
                 ready = True
             if ready:
                 try:
-                    status, value = worker.conn.recv()
+                    return worker.conn.recv()  # type: ignore[no-any-return]
                 except (EOFError, OSError, ValueError):
                     time.sleep(0.01)  # let it finish dying, so its exit code tells why
                     raise self._crash_error(self._replace(worker)) from None
-                if status == "ok":
-                    self._idle.put(worker)
-                    return value
-                if status == "memory":
-                    self.killed += 1
-                    self._replace(worker)
-                    raise self._memory_error()
-                self._idle.put(worker)
-                log.error("query worker failed with %s", value)
-                raise internal_error()
-            if first:
-                first = False
-                continue
+            if not worker.niced and time.monotonic() - start > cfg.renice_after:
+                with contextlib.suppress(OSError):
+                    os.setpriority(os.PRIO_PROCESS, worker.pid, cfg.long_nice)
+                    worker.niced = True
             rss = _rss(worker.pid)
             if rss is not None and worker.baseline and rss - worker.baseline > cfg.memory_cap:
                 self.killed += 1

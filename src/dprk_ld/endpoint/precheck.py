@@ -7,9 +7,11 @@ A light lexer reads the query text (and its ``\\u``-unescaped form, when it hold
   query: refused, because the engine would make an outbound request;
 * updates (``INSERT``, ``LOAD`` ...), by any route: refused and never executed.
 
-It also says whether a query is *bounded* (:func:`single_pattern`, the one recogniser of cheap
-lookups): one triple pattern whose cost is bounded by the rows it returns, which may run in the
-web process instead of a killable worker.
+* chains of operators (``UNION``, ``OPTIONAL``, ``MINUS``, ``||``, ``&&``, ``!``, path steps
+  ...) longer than a limit: the engine recurses over them and a few thousand crash it.
+
+It also says whether a query is a bounded lookup (``lookup.read``, the one recogniser) and gives
+the text the web process may run for it (``lookup.canonical_text``).
 """
 
 from __future__ import annotations
@@ -18,9 +20,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from dprk_ld.endpoint import lookup
 from dprk_ld.endpoint.errors import QueryError, refused, too_large, update_refused
 from dprk_ld.endpoint.limits import Limits
 
+#: words and signs that make the engine recurse once more when they are chained
+CHAIN_WORDS = frozenset({"UNION", "OPTIONAL", "MINUS", "BIND", "FILTER"})
+CHAIN_SIGNS = frozenset("!|&/^+*-")
 QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 UPDATE_WORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
@@ -37,7 +43,7 @@ _TOKEN_RE = re.compile(
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]*)
   | (?P<number>[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
-  | (?P<pname>(?:[^\W\d][\w.\-]*)?:(?:[\w.\-:%]|\\.)*)
+  | (?P<pname>(?:[^\W\d_](?:[\w.\-]*[\w\-])?)?:(?:(?:[\w\-:%]|\\.)(?:(?:[\w.\-:%]|\\.)*(?:[\w\-:%]|\\.))?)?)
   | (?P<word>[^\W\d]\w*)
   | (?P<open>[{(\[])
   | (?P<close>[})\]])
@@ -60,6 +66,7 @@ class Analysis:
     unterminated: bool = False
     tokens: list[tuple[str, str]] = field(default_factory=list, repr=False)
     escaped: bool = False  # the text holds \\u escapes
+    operators: int = 0  # tokens that chain (see CHAIN_WORDS, CHAIN_SIGNS)
 
     @property
     def is_update(self) -> bool:
@@ -71,8 +78,14 @@ class Analysis:
         return "graph" if self.form in ("CONSTRUCT", "DESCRIBE") else "results"
 
     def bounded(self, max_offset: int) -> bool:
-        """True if the query is one triple pattern (see :func:`single_pattern`)."""
-        return not self.escaped and single_pattern(self.tokens, max_offset)
+        """True if the query is one triple pattern (see :func:`lookup.read`)."""
+        return not self.escaped and lookup.read(self.tokens, max_offset) is not None
+
+    def inline_text(self, max_offset: int) -> str | None:
+        """The text the web process may run for this query: a bounded lookup written anew from
+        typed terms (:func:`lookup.canonical_text`); None for anything else."""
+        found = None if self.escaped else lookup.read(self.tokens, max_offset)
+        return lookup.canonical_text(found) if found is not None else None
 
 
 def _scan(text: str) -> Analysis:
@@ -99,8 +112,6 @@ def _scan(text: str) -> Analysis:
             continue
         if kind == "word":
             word = match.group().upper()
-            if word.startswith("SERVICE"):
-                result.service = True
             if prologue:
                 if word in ("BASE", "PREFIX"):
                     continue
@@ -124,132 +135,31 @@ def _scan(text: str) -> Analysis:
             prologue = False
         expect_limit = False
     result.tokens = tokens
+    result.service = _has_service(tokens)
+    result.operators = sum(1 for k, v in tokens if (k == "word" and v.upper() in CHAIN_WORDS)
+                           or (k == "other" and v in CHAIN_SIGNS))
     return result
 
 
-_TERM = frozenset({"iri", "pname", "var"})
-
-
-class _Cursor:
-    """Reads a token list front to back; past the end it reads ``("end", "")``."""
-
-    def __init__(self, tokens: Sequence[tuple[str, str]]) -> None:
-        self.tokens = tokens
-        self.i = 0
-
-    def at(self, k: int = 0) -> tuple[str, str]:
-        j = self.i + k
-        return self.tokens[j] if j < len(self.tokens) else ("end", "")
-
-    def word(self, *words: str) -> bool:
-        kind, text = self.at()
-        return kind == "word" and text.upper() in words
-
-    def take(self, n: int = 1) -> None:
-        self.i += n
-
-    @property
-    def done(self) -> bool:
-        return self.i == len(self.tokens)
-
-
-def _prologue(c: _Cursor) -> bool:
-    """Skip ``PREFIX p: <iri>`` and ``BASE <iri>``; False if one is malformed."""
-    while c.word("PREFIX", "BASE"):
-        if c.word("PREFIX"):
-            if c.at(1)[0] != "pname" or not c.at(1)[1].endswith(":") or c.at(2)[0] != "iri":
-                return False
-            c.take(3)
-        else:
-            if c.at(1)[0] != "iri":
-                return False
-            c.take(2)
-    return True
-
-
-def _head(c: _Cursor) -> bool:
-    """``SELECT * | SELECT ?v… | ASK``, then an optional ``WHERE``."""
-    if not c.word("SELECT", "ASK"):
-        return False
-    select = c.word("SELECT")
-    c.take()
-    if select:
-        if c.at() == ("other", "*"):
-            c.take()
-        else:
-            start = c.i
-            while c.at()[0] == "var":
-                c.take()
-            if c.i == start:
-                return False
-    if c.word("WHERE"):
-        c.take()
-    return True
-
-
-def _object(c: _Cursor) -> bool:
-    """A term, a number, or a string with an optional language tag or datatype."""
-    kind, _text = c.at()
-    if kind in _TERM or kind == "number":
-        c.take()
-        return True
-    if kind != "string":
-        return False
-    c.take()
-    if c.at() == ("other", "@") and c.at(1)[0] == "word":
-        c.take(2)
-        while c.at()[0] == "number" and c.at()[1].startswith("-"):
-            c.take()  # "-1" in a tag like en-1 lexes as a number
-        while c.at() == ("other", "-") and c.at(1)[0] in ("word", "number"):
-            c.take(2)
-    elif c.at() == ("other", "^") and c.at(1) == ("other", "^") and c.at(2)[0] in ("iri", "pname"):
-        c.take(3)
-    return True
-
-
-def _pattern(c: _Cursor) -> bool:
-    """``{ s p o . }`` with one triple pattern."""
-    if c.at() != ("open", "{"):
-        return False
-    c.take()
-    if c.at()[0] not in _TERM:
-        return False
-    c.take()
-    if not (c.at()[0] in _TERM or c.at() == ("word", "a")):
-        return False
-    c.take()
-    if not _object(c):
-        return False
-    if c.at() == ("other", "."):
-        c.take()
-    if c.at() != ("close", "}"):
-        return False
-    c.take()
-    return True
-
-
-def _modifiers(c: _Cursor, max_offset: int) -> bool:
-    """At most one ``LIMIT n`` and one ``OFFSET n`` (n <= ``max_offset``), then the end."""
-    seen: set[str] = set()
-    while c.word("LIMIT", "OFFSET"):
-        word = c.at()[1].upper()
-        number = c.at(1)
-        if word in seen or number[0] != "number" or not number[1].isdigit():
-            return False
-        if word == "OFFSET" and int(number[1]) > max_offset:
-            return False
-        seen.add(word)
-        c.take(2)
-    return c.done
-
-
-def single_pattern(tokens: Sequence[tuple[str, str]], max_offset: int) -> bool:
-    """True if the query is ``SELECT vars|* WHERE { s p o }`` or ``ASK { s p o }`` with at most
-    LIMIT and a small OFFSET: one triple pattern, answered from one index range, streamed, so
-    its cost is bounded by the rows it returns (which the row cap bounds). Anything else is
-    False (conservative: no DISTINCT, FILTER, paths, dataset clause, second pattern ...)."""
-    c = _Cursor(tokens)
-    return _prologue(c) and _head(c) and _pattern(c) and _modifiers(c, max_offset)
+def _has_service(tokens: Sequence[tuple[str, str]]) -> bool:
+    """Whether a SERVICE keyword is among the tokens. The engine reads a keyword at the start of a
+    longer run of letters ("SERVICEx:{" is SERVICE, "x:" and "{"), so a word that starts with
+    SERVICE counts, and so does a prefixed name that does where a SERVICE clause could go: not
+    after PREFIX, and before what a SERVICE clause names (``{``, an IRI, a variable, SILENT). This
+    is the courtesy of a clear refusal; the wall is the workers' sandbox."""
+    for index, (kind, text) in enumerate(tokens):
+        if text[:7].upper() != "SERVICE":
+            continue
+        if kind == "word":
+            return True
+        if kind == "pname":
+            before = tokens[index - 1] if index else ("", "")
+            after = tokens[index + 1] if index + 1 < len(tokens) else ("", "")
+            if before[1].upper() != "PREFIX" and (
+                    after[0] in ("iri", "var") or after == ("open", "{")
+                    or after[1].upper() == "SILENT" or after[1][:1] in ("<", "?", "$", "{")):
+                return True
+    return False
 
 
 def analyse(text: str) -> Analysis:
@@ -262,6 +172,7 @@ def analyse(text: str) -> Analysis:
         result.service = result.service or other.service
         result.max_depth = max(result.max_depth, other.max_depth)
         result.dataset_clause = result.dataset_clause or other.dataset_clause
+        result.operators = max(result.operators, other.operators)
         if other.form in UPDATE_WORDS:
             result.form = other.form
         if other.top_limit != result.top_limit:
@@ -292,6 +203,10 @@ def check_query(query: str, limits: Limits) -> Analysis:
     if found.service:
         raise QueryError("service_refused", "SERVICE (federated query) is not allowed on this "
                          "endpoint: it never makes an outbound request.")
+    if found.operators > limits.max_operators:
+        raise refused("query_too_complex", f"The query chains {found.operators} operators (UNION, "
+                      f"OPTIONAL, MINUS, BIND, FILTER, ! | & / ^ + * -); the limit is "
+                      f"{limits.max_operators}.", limit=limits.max_operators)
     if found.max_depth > limits.max_depth:
         raise refused("query_too_deep", f"The query nests brackets {found.max_depth} deep; the "
                       f"limit is {limits.max_depth}.", limit=limits.max_depth)

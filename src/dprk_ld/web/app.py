@@ -19,6 +19,7 @@ from flask import Flask
 
 from dprk_ld.endpoint.cache import ResultCache
 from dprk_ld.endpoint.evaluate import execute
+from dprk_ld.endpoint.fairness import Fairness
 from dprk_ld.endpoint.limits import Limits
 from dprk_ld.endpoint.pool import PoolConfig, QueryPool
 from dprk_ld.endpoint.service_description import ServiceDescription
@@ -53,6 +54,7 @@ def served_release(cfg: Mapping[str, Any]) -> ServedRelease:
 
 def limits(cfg: Mapping[str, Any]) -> Limits:
     return Limits(max_query_bytes=cfg["MAX_QUERY_BYTES"], max_depth=cfg["MAX_DEPTH"],
+                  max_operators=cfg["MAX_OPERATORS"],
                   max_rows=cfg["MAX_ROWS"], max_url_bytes=cfg["MAX_URL_BYTES"],
                   max_body_bytes=cfg["MAX_BODY_BYTES"], max_params=cfg["MAX_PARAMS"],
                   max_graphs=cfg["MAX_GRAPHS"])
@@ -67,6 +69,7 @@ def sparql_service(cfg: Mapping[str, Any], release: ServedRelease) -> sparql_vie
         deadline=timeout,
         queue_timeout=float(cfg["QUEUE_TIMEOUT"] or timeout),
         memory_cap=int(float(cfg["QUERY_MEMORY_MB"]) * 1024 * 1024),
+        max_waiting=int(cfg["QUEUE_MAX"]),
     ))
     return sparql_views.SparqlService(
         release=release,
@@ -79,6 +82,10 @@ def sparql_service(cfg: Mapping[str, Any], release: ServedRelease) -> sparql_vie
         endpoint_iri=endpoint_iri,
         max_age=int(cfg["CACHE_MAX_AGE"]),
         inline=bool(cfg["INLINE_LOOKUPS"]),
+        fairness=Fairness(concurrent=int(cfg["CLIENT_QUERIES"]),
+                          budget=float(cfg["CLIENT_BUDGET"]), window=float(cfg["CLIENT_WINDOW"])),
+        trusted_proxies=frozenset(a.strip() for a in str(cfg["TRUSTED_PROXIES"]).split(",")
+                                  if a.strip()),
         _etag_salt=release.release_id.encode(),
     )
 

@@ -9,7 +9,7 @@ Granian was chosen by measurement (bench/README.md): on 2 cores, serving this ap
 2.9 times as many distinct lookups per second as gunicorn (gthread) and about 10 times as many
 repeated queries.
 
-Two things Granian does not do by itself, done here:
+Three things Granian does not do by itself, done here:
 
 * a busy address is an error (:func:`check_address`): Granian's workers listen with
   ``SO_REUSEPORT``, so on an address another server listens on they would start silently and
@@ -18,7 +18,17 @@ Two things Granian does not do by itself, done here:
 * a stop is bounded (:data:`SHUTDOWN_SECONDS`): on SIGINT or SIGTERM Granian waits for its
   workers, which wait for the requests in flight, a stuck query's for as long as its deadline;
   after :data:`SHUTDOWN_SECONDS` it kills them, and their query processes die with them
-  (``PR_SET_PDEATHSIG``).
+  (``PR_SET_PDEATHSIG``);
+* a slow request body holds no request thread (:class:`SlowClientGuard`).
+
+Slow clients. Hyper (Granian's HTTP layer, in Rust) reads headers without Python: slow headers,
+or nothing sent at all, cost a socket and no thread, and ``HEADER_TIMEOUT`` (Granian's
+``header_read_timeout``, from a connection's start or the end of its previous request, so also
+the keep-alive idle time) closes them; HTTP/1.1 only, since in the "auto" mode a connection that
+sends nothing is never timed out. ``MAX_CONNECTIONS`` is Granian's ``backpressure``: connections
+open at once per process. A *body* is read by the app through ``wsgi.input``, in a request
+thread, and Granian has no timeout for it (its issue 728, "wontfix"): see
+:class:`SlowClientGuard`.
 """
 
 from __future__ import annotations
@@ -32,11 +42,15 @@ from pathlib import Path
 from typing import Any
 
 from dprk_ld.web import settings
+from dprk_ld.web.slow_clients import GUARD_SETTINGS, SlowClientGuard
 
 #: seconds the server's workers get to finish the requests in flight when it is stopped, before
 #: they are killed
 SHUTDOWN_SECONDS = 5
 EXIT_ERROR = 2
+#: the least value of each of the server's own numeric settings
+LEAST = {"WORKERS": 1, "THREADS": 1, "BODY_READERS": 1, "MAX_CONNECTIONS": 1,
+         "HEADER_TIMEOUT": 0.001, "BODY_TIMEOUT": 0.001}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,16 +61,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def resolve(args: argparse.Namespace, environ: dict[str, str] | None = None) -> dict[str, Any]:
     """The effective settings: command line, then environment, then default."""
     try:
-        return settings.from_arguments(args, environ)
+        values = settings.from_arguments(args, environ)
     except ValueError as exc:
         raise SystemExit(f"dprk-ld serve: {exc}") from exc
+    for name, least in LEAST.items():
+        if values[name] < least:
+            raise SystemExit(f"dprk-ld serve: {settings.BY_NAME[name].option} must be at least "
+                             f"{least}, not {values[name]}")
+    return values
 
 
 def create_app_from_env() -> Any:
-    """The WSGI app of one server process, configured by DPRK_LD_* variables (a factory)."""
+    """The WSGI app of one server process, configured by DPRK_LD_* variables (a factory): the
+    Flask app behind :class:`SlowClientGuard`."""
     from dprk_ld.web.app import create_app
 
-    return create_app(settings.from_env())
+    given = settings.from_env()
+    return SlowClientGuard(create_app(given), settings.resolve(given))
 
 
 def has_release(dist: Path) -> bool:
@@ -167,7 +188,8 @@ def run(args: argparse.Namespace) -> int:
     if values["QUERIES_DIR"] is None and (root / "queries").is_dir():
         values["QUERIES_DIR"] = str(root / "queries")
     os.environ.update(settings.to_env({k: v for k, v in values.items()
-                                       if settings.BY_NAME[k].scope == "app"}))
+                                       if settings.BY_NAME[k].scope == "app"
+                                       or k in GUARD_SETTINGS}))
     serve(values, dist)
     return 0
 
@@ -175,7 +197,7 @@ def run(args: argparse.Namespace) -> int:
 def serve(values: dict[str, Any], dist: Path) -> None:
     """Run Granian over the app of :func:`create_app_from_env` until it is stopped."""
     from granian import Granian
-    from granian.constants import Interfaces
+    from granian.constants import HTTPModes, Interfaces
     from granian.http import HTTP1Settings
 
     print(f"dprk-ld: serving {dist} at http://{address_text(values['HOST'], values['PORT'])}"
@@ -185,11 +207,21 @@ def serve(values: dict[str, Any], dist: Path) -> None:
         address=values["HOST"],
         port=int(values["PORT"]),
         interface=Interfaces.WSGI,
+        # HTTP/1.1 only: in the "auto" mode a connection that sends nothing waits, with no
+        # timeout, to be told whether it speaks HTTP/2; HEADER_TIMEOUT applies from its start
+        http=HTTPModes.http1,
         factory=True,
         workers=int(values["WORKERS"]),
-        blocking_threads=int(values["THREADS"]),
+        # THREADS run the app; the others wait for request bodies (SlowClientGuard)
+        blocking_threads=int(values["THREADS"]) + int(values["BODY_READERS"]),
         backlog=2048,
-        http1_settings=HTTP1Settings(max_buffer_size=512 * 1024, header_read_timeout=10_000),
+        backpressure=int(values["MAX_CONNECTIONS"]),
+        http1_settings=HTTP1Settings(
+            # a request head of more than about 512 KiB is refused (431): in HTTP/1.1 mode hyper
+            # lets its read buffer grow past this, to the next power of two (measured)
+            max_buffer_size=256 * 1024,
+            header_read_timeout=max(1, round(float(values["HEADER_TIMEOUT"]) * 1000)),
+            keep_alive=True),
         log_access=False,
         respawn_failed_workers=True,
         workers_kill_timeout=SHUTDOWN_SECONDS,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask import Flask, Request, Response, current_app, render_template, request
@@ -26,12 +26,13 @@ from dprk_ld import formats
 from dprk_ld.endpoint import evaluate, precheck, protocol
 from dprk_ld.endpoint.cache import ResultCache
 from dprk_ld.endpoint.errors import QueryError
+from dprk_ld.endpoint.fairness import Fairness
 from dprk_ld.endpoint.limits import Limits
 from dprk_ld.endpoint.pool import QueryPool
 from dprk_ld.endpoint.service_description import ServiceDescription
 from dprk_ld.formats import Format
 from dprk_ld.release.served import ServedRelease
-from dprk_ld.web import conneg, cors
+from dprk_ld.web import clients, conneg, cors
 from dprk_ld.web.errors import bad_request, not_acceptable
 
 #: the service description in RDF, or the query page for browsers
@@ -64,6 +65,8 @@ class SparqlService:
     endpoint_iri: str
     max_age: int
     inline: bool = True
+    fairness: Fairness = field(default_factory=Fairness)
+    trusted_proxies: frozenset[str] = frozenset()
     _etag_salt: bytes = field(default=b"")
 
     def etag(self, key: Any, media_type: str) -> str:
@@ -90,14 +93,20 @@ def pick_offer(accept: str | None, offers: Sequence[Format], names: Sequence[str
     return chosen.pop()
 
 
-def _outcome(svc: SparqlService, job: evaluate.Job,
-             analysis: precheck.Analysis) -> evaluate.Outcome:
+def _outcome(svc: SparqlService, job: evaluate.Job, analysis: precheck.Analysis,
+             client: str) -> evaluate.Outcome:
     """The outcome of ``job``: from the cache, else run (in this thread when bounded)."""
     key = ("job", job)
     outcome = svc.cache.get(key)
     if outcome is None:
-        inline = svc.inline and analysis.bounded(svc.limits.max_rows)
-        outcome = svc.pool.run_inline(job) if inline else svc.pool.run(job)
+        # a bounded lookup runs here, as a text written anew from its typed terms (this process
+        # can open sockets, so it never runs a client's text); anything else in a worker
+        text = analysis.inline_text(svc.limits.max_rows) if svc.inline else None
+        if text:
+            outcome = svc.pool.run_inline(replace(job, query=text))
+        else:  # a worker's time is shared fairly between clients (429 when over the share)
+            with svc.fairness.share(client):
+                outcome = svc.pool.run(job)
         svc.cache.put(key, outcome, len(outcome.body) + len(outcome.message))
     return outcome  # type: ignore[no-any-return]
 
@@ -124,7 +133,7 @@ def answer(svc: SparqlService, req: Request, accept: str | None) -> Answer | Non
         (MAX_ROWS_HEADER, str(svc.limits.max_rows)),
         *cors.HEADERS,
     ]
-    outcome = _outcome(svc, job, analysis)
+    outcome = _outcome(svc, job, analysis, clients.client_of(req.environ, svc.trusted_proxies))
     body = evaluate.body_of(outcome)
     if outcome.truncated:
         headers.append((TRUNCATED_HEADER, "true"))

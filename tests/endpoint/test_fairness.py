@@ -1,0 +1,149 @@
+"""Fair sharing: per-client concurrency and time budget (429), a bounded queue (503), long
+runners at a lower CPU priority, and who a client is."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from typing import Any
+from urllib.parse import quote
+
+import pyoxigraph as ox
+import pytest
+
+from dprk_ld.endpoint.errors import QueryError
+from dprk_ld.endpoint.fairness import Fairness
+from dprk_ld.endpoint.pool import PoolConfig, QueryPool
+from dprk_ld.testing import CARTESIAN, CountingPool, assert_error_shape
+from dprk_ld.web.clients import client_of
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_client_over_its_concurrency_is_refused_at_once() -> None:
+    fair = Fairness(concurrent=2, budget=30, window=60, clock=Clock())
+    fair.admit("a")
+    fair.admit("a")
+    with pytest.raises(QueryError) as refused:
+        fair.admit("a")
+    assert (refused.value.code, refused.value.retry_after) == ("too_many_requests", 1)
+    fair.admit("b")  # another client is not affected
+    fair.release("a", 0.5)
+    fair.admit("a")
+
+
+def test_a_client_over_its_budget_waits_until_it_is_given_back() -> None:
+    clock = Clock()
+    fair = Fairness(concurrent=5, budget=30, window=60, clock=clock)  # 0.5 s back per second
+    with fair.share("a"):
+        clock.now += 40  # one query of 40 s: 10 s over the budget
+    with pytest.raises(QueryError) as refused:
+        fair.admit("a")
+    assert refused.value.code == "too_many_requests"
+    assert refused.value.retry_after == 20  # 10 s of budget at 0.5 s a second
+    clock.now += 21
+    fair.admit("a")
+
+
+def test_clients_remembered_are_bounded() -> None:
+    fair = Fairness(max_clients=100, clock=Clock())
+    for i in range(1000):
+        fair.admit(f"client {i}")
+        fair.release(f"client {i}", 0.1)
+    assert len(fair._accounts) == 100
+
+
+def test_who_a_client_is() -> None:
+    env = {"REMOTE_ADDR": "10.0.0.1", "HTTP_USER_AGENT": "bot/1",
+           "HTTP_X_FORWARDED_FOR": "203.0.113.9, 192.0.2.1"}
+    assert client_of(env, frozenset()) == "10.0.0.1 bot/1"  # the header is not believed
+    assert client_of(env, frozenset({"10.0.0.1"})) == "192.0.2.1 bot/1"
+    assert client_of(env, frozenset({"10.0.0.1", "192.0.2.1"})) == "203.0.113.9 bot/1"
+    assert client_of({**env, "HTTP_USER_AGENT": "x" * 10_000}, frozenset()).endswith("x" * 200)
+
+
+def _stuck(client: Any, agent: str, out: dict[str, Any]) -> threading.Thread:
+    def run() -> None:
+        out["resp"] = client.post("/sparql", data=CARTESIAN, content_type="application/sparql-query",
+                                  headers={"User-Agent": agent})
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_over_its_share_a_client_gets_429_and_others_are_answered(app_factory) -> None:
+    app = app_factory(QUERY_WORKERS=2, QUERY_TIMEOUT=600, CLIENT_QUERIES=1)
+    counter = CountingPool(app)
+    client = app.test_client()
+    stuck: dict[str, Any] = {}
+    _stuck(client, "greedy", stuck)
+    assert counter.entered.wait(60)
+    again = client.get("/sparql?query=" + quote(COUNT), headers={"User-Agent": "greedy"})
+    assert_error_shape(again, 429, "too_many_requests")
+    assert again.headers["Retry-After"] == "1"
+    other = client.get("/sparql?query=" + quote(COUNT), headers={"User-Agent": "polite"})
+    assert other.status_code == 200
+    lookup = client.get("/sparql?query=" + quote("SELECT * { ?s ?p ?o } LIMIT 2"),
+                        headers={"User-Agent": "greedy"})
+    assert lookup.status_code == 200  # lookups do not count against the share
+    assert "resp" not in stuck
+    app.extensions["dprk_ld"].pool.close()
+
+
+def test_a_full_queue_is_503_at_once(app_factory) -> None:
+    app = app_factory(QUERY_WORKERS=1, QUERY_TIMEOUT=600, QUEUE_MAX=0, QUEUE_TIMEOUT=30)
+    counter = CountingPool(app)
+    client = app.test_client()
+    stuck: dict[str, Any] = {}
+    _stuck(client, "one", stuck)
+    assert counter.entered.wait(60)
+    for _ in range(50):  # the worker is taken once the stuck query's request holds it
+        if app.extensions["dprk_ld"].pool._idle.empty():
+            break
+        time.sleep(0.1)
+    resp = client.get("/sparql?query=" + quote(COUNT), headers={"User-Agent": "two"})
+    body = assert_error_shape(resp, 503, "busy")
+    assert "queue is full" in body["message"]  # refused at once, not after waiting
+    assert resp.headers["Retry-After"] == "2"
+    assert "resp" not in stuck
+    app.extensions["dprk_ld"].pool.close()
+
+
+def _sleep(_store: Any, seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def test_a_long_runner_loses_cpu_priority_and_gets_it_back() -> None:
+    pool = QueryPool(ox.Store(), _sleep, PoolConfig(size=1, renice_after=0.2))
+    try:
+        seen: dict[str, int] = {}
+
+        def watch() -> None:
+            for _ in range(100):
+                pid = next(iter(pool.pids))
+                nice = os.getpriority(os.PRIO_PROCESS, pid)
+                if nice > 0:
+                    seen["nice"] = nice
+                    return
+                time.sleep(0.05)
+
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        pid = pool.run(3.0)
+        watcher.join()
+        assert seen.get("nice") == 19
+        # the worker runs the next query at the normal priority (restored, or a fresh one)
+        assert os.getpriority(os.PRIO_PROCESS, next(iter(pool.pids))) == 0
+        assert pool.run(0.0) in (pid, next(iter(pool.pids)))
+    finally:
+        pool.close()
