@@ -333,3 +333,46 @@ def test_odd_content_types(client) -> None:
                   "application/x-www-form-urlencoded; charset=\u00e9", "application/json"):
         resp = client.post("/sparql", data=b"query=ASK%7B%7D", headers={"Content-Type": ctype})
         assert 400 <= resp.status_code < 500, (ctype, resp.status_code)
+
+
+def _long_literals_store(triples: int, size: int) -> Any:
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    for i in range(triples):
+        store.add(ox.Quad(ox.NamedNode(f"http://example.org/s{i}"),
+                          ox.NamedNode("http://example.org/text"),
+                          ox.Literal(f"{i} " + "long \"quoted\" text\n" * (size // 20))))
+    return store
+
+
+@pytest.mark.parametrize("accept", ["application/n-triples", "text/turtle",
+                                    "application/ld+json", "application/rdf+xml"])
+def test_a_cut_graph_is_a_whole_document(app_factory, accept: str) -> None:
+    """Cut at the row cap, a CONSTRUCT of long literals (written by the engine in many chunks,
+    lines split across them) is still a document that parses, with whole triples only."""
+    from rdflib import Graph
+
+    app = app_factory(STORE=_long_literals_store(60, 5000), MAX_ROWS=25)
+    resp = app.test_client().get(q("CONSTRUCT WHERE { ?s ?p ?o }"), headers={"Accept": accept})
+    assert resp.status_code == 200, resp.data[:300]
+    assert resp.headers["X-SPARQL-Truncated"] == "true"
+    graph = Graph().parse(data=resp.data, format={"application/n-triples": "nt",
+                                                  "text/turtle": "turtle",
+                                                  "application/ld+json": "json-ld",
+                                                  "application/rdf+xml": "xml"}[accept])
+    assert len(graph) == 25
+    assert all(str(o).endswith("text\n") for o in graph.objects())
+
+
+def test_cut_results_are_whole_rows(app_factory) -> None:
+    app = app_factory(STORE=_long_literals_store(60, 5000), MAX_ROWS=25)
+    for accept in ("text/tab-separated-values", "application/sparql-results+json"):
+        resp = app.test_client().get(q("SELECT ?s ?o WHERE { ?s ?p ?o }"),
+                                     headers={"Accept": accept})
+        assert resp.status_code == 200 and resp.headers["X-SPARQL-Truncated"] == "true"
+        if accept.startswith("application"):
+            rows = json.loads(resp.data)["results"]["bindings"]
+            assert len(rows) == 25 and all(r["o"]["value"].endswith("text\n") for r in rows)
+        else:
+            assert resp.data.count(b"\n") == 26 and resp.data.endswith(b"\n")

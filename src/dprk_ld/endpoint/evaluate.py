@@ -69,19 +69,24 @@ class _LineCapWriter(io.RawIOBase):
 
     def write(self, data: Any) -> int:
         chunk = bytes(data)
-        count = chunk.count(b"\n")
-        if self.lines + count > self.limit:
-            keep = self.limit - self.lines
-            end = -1
-            for _ in range(keep):
-                end = chunk.index(b"\n", end + 1)
-            self.parts.append(chunk[: end + 1])
-            self.lines = self.limit
-            self.truncated = True
-            raise _Stop
-        self.lines += count
+        if not chunk:
+            return 0
         self.parts.append(chunk)
+        self.lines += chunk.count(b"\n")
+        # past the limit: a line more, or the start of one (a chunk may end inside a line)
+        if self.lines > self.limit or (self.lines == self.limit and not chunk.endswith(b"\n")):
+            self._cut()
+            raise _Stop
         return len(chunk)
+
+    def _cut(self) -> None:
+        """Keep the first ``limit`` whole lines and nothing of the next."""
+        body, end = b"".join(self.parts), -1
+        for _ in range(self.limit):
+            end = body.index(b"\n", end + 1)
+        self.parts = [body[: end + 1]]
+        self.lines = self.limit
+        self.truncated = True
 
     def getvalue(self) -> bytes:
         return b"".join(self.parts)
