@@ -16,9 +16,16 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
+import http.client
 import json
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
+import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -279,3 +286,74 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+# --- a real server process ------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on (now)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def processes() -> dict[int, tuple[int, int, str, int]]:
+    """Every process: pid -> (parent pid, process group, state, CPU clock ticks), from /proc."""
+    found: dict[int, tuple[int, int, str, int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        found[int(entry.name)] = (int(fields[1]), int(fields[2]), fields[0],
+                                  int(fields[11]) + int(fields[12]))
+    return found
+
+
+class ServerProcess:
+    """`dprk-ld serve` of ``dist`` on a free loopback port, in a process group of its own, with
+    ``options`` (``query_timeout="3"`` is ``--query-timeout 3``); started when ``/sparql``
+    answers (or an AssertionError after ``start_limit`` seconds, or if it exits)."""
+
+    def __init__(self, dist: Path, log: Any = subprocess.DEVNULL, start_limit: float = 60.0,
+                 **options: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/sparql"
+        args = [sys.executable, "-m", "dprk_ld.cli", "serve", "--dist", str(dist),
+                "--host", "127.0.0.1", "--port", str(self.port)]
+        for key, value in options.items():
+            args += ["--" + key.replace("_", "-"), value]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DPRK_LD_")}
+        self.proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=log,
+                                     start_new_session=True)
+        limit = time.monotonic() + start_limit
+        while not self.answers():
+            if self.proc.poll() is not None or time.monotonic() > limit:
+                self.stop()
+                raise AssertionError("the server did not start")
+            time.sleep(0.2)
+
+    def answers(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.url, timeout=2) as resp:
+                return bool(resp.status == 200)
+        except (OSError, http.client.HTTPException):
+            return False
+
+    def query_worker_cpu(self) -> dict[int, int]:
+        """CPU ticks of the server's query workers (two levels under it), by pid."""
+        table = processes()
+        web = {pid for pid, (ppid, *_) in table.items() if ppid == self.proc.pid}
+        return {pid: ticks for pid, (ppid, _, _, ticks) in table.items() if ppid in web}
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=20)

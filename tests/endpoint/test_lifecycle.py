@@ -9,9 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -21,42 +18,12 @@ from typing import IO
 
 import pytest
 
-from dprk_ld.testing import CARTESIAN
+from dprk_ld.testing import CARTESIAN, ServerProcess, processes
 
 pytestmark = pytest.mark.server
 
 SAFETY_NET = 30.0  # seconds: a stop never needs this long; the loop only fails after it
 START_LIMIT = 60.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def serve_command(dist: Path, port: int, *options: str) -> list[str]:
-    return [sys.executable, "-m", "dprk_ld.cli", "serve", "--dist", str(dist),
-            "--host", "127.0.0.1", "--port", str(port), *options]
-
-
-def clean_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("DPRK_LD_")}
-
-
-def processes() -> dict[int, tuple[int, int, str, int]]:
-    """Every process: pid -> (parent pid, process group, state, CPU clock ticks)."""
-    found: dict[int, tuple[int, int, str, int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        found[int(entry.name)] = (int(fields[1]), int(fields[2]), fields[0],
-                                  int(fields[11]) + int(fields[12]))
-    return found
 
 
 def descendants(root: int) -> set[int]:
@@ -79,33 +46,13 @@ def alive(pids: set[int], group: int) -> set[int]:
             if (pid in pids or pgrp == group) and state != "Z"}
 
 
-class Served:
+class Served(ServerProcess):
     """`dprk-ld serve` on a free loopback port, in a process group of its own."""
 
     def __init__(self, dist: Path, log: IO[str], *options: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/sparql"
-        self.proc = subprocess.Popen(serve_command(dist, self.port, *options), env=clean_env(),
-                                     stdout=subprocess.DEVNULL, stderr=log,
-                                     start_new_session=True)
-        limit = time.monotonic() + START_LIMIT
-        while not self.answers():
-            assert self.proc.poll() is None, "the server exited"
-            assert time.monotonic() < limit, "the server did not start"
-            time.sleep(0.2)
-
-    def answers(self) -> bool:
-        try:
-            with urllib.request.urlopen(self.url, timeout=2) as resp:
-                return bool(resp.status == 200)
-        except OSError:
-            return False
-
-    def query_worker_cpu(self) -> int:
-        """CPU ticks of the processes two levels under the server (its query workers)."""
-        table = processes()
-        web = {pid for pid, (ppid, *_) in table.items() if ppid == self.proc.pid}
-        return sum(ticks for ppid, _, _, ticks in table.values() if ppid in web)
+        pairs = dict(zip(options[::2], options[1::2], strict=True))
+        super().__init__(dist, log, START_LIMIT,
+                         **{k.lstrip("-").replace("-", "_"): v for k, v in pairs.items()})
 
     def kill(self, tree: set[int]) -> None:
         """Kill whatever is left of the server (``tree``: its processes, seen earlier)."""
@@ -126,10 +73,10 @@ def stuck_query(url: str) -> None:
 
 
 def wait_for_a_busy_query_worker(srv: Served) -> None:
-    before = srv.query_worker_cpu()
+    before = sum(srv.query_worker_cpu().values())
     half_a_second = os.sysconf("SC_CLK_TCK") // 2
     limit = time.monotonic() + START_LIMIT
-    while srv.query_worker_cpu() - before < half_a_second:
+    while sum(srv.query_worker_cpu().values()) - before < half_a_second:
         assert time.monotonic() < limit, "no query worker took up the stuck query"
         time.sleep(0.1)
 

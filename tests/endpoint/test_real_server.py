@@ -8,10 +8,8 @@ import io
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -36,7 +34,7 @@ from SPARQLWrapper import (
     SPARQLWrapper,
 )
 
-from dprk_ld.testing import CARTESIAN, ConnectionCounter, service_queries
+from dprk_ld.testing import CARTESIAN, ConnectionCounter, ServerProcess, service_queries
 
 pytestmark = pytest.mark.server
 
@@ -47,53 +45,9 @@ CONSTRUCT = f"CONSTRUCT {{ ?f ?p ?o }} WHERE {{ ?f a <{FINDING}> ; ?p ?o }}"
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Server:
-    def __init__(self, dist: Path, **options: str) -> None:
-        self.port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("DPRK_LD_")}
-        args = [sys.executable, "-m", "dprk_ld.cli", "serve", "--dist", str(dist),
-                "--host", "127.0.0.1", "--port", str(self.port)]
-        for key, value in options.items():
-            args += ["--" + key.replace("_", "-"), value]
-        self.proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE, start_new_session=True)
-        self.url = f"http://127.0.0.1:{self.port}/sparql"
-        deadline = time.monotonic() + 60
-        while True:
-            if self.proc.poll() is not None:
-                raise AssertionError("server exited: " + self.proc.stderr.read().decode()[-2000:])
-            try:
-                with urllib.request.urlopen(self.url, timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except (OSError, http.client.HTTPException):
-                pass
-            if time.monotonic() > deadline:
-                self.stop()
-                raise AssertionError("server did not start in 60 s")
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=15)
-        if self.proc.stderr:
-            self.proc.stderr.close()
-
-
 @pytest.fixture(scope="module")
-def server(fixture_dist: Path) -> Iterator[Server]:
-    srv = Server(fixture_dist, query_timeout="3", query_workers="2", threads="8")
+def server(fixture_dist: Path) -> Iterator[ServerProcess]:
+    srv = ServerProcess(fixture_dist, query_timeout="3", query_workers="2", threads="8")
     yield srv
     srv.stop()
 
@@ -137,7 +91,7 @@ def status_of(response: bytes) -> int:
 # --- SPARQLWrapper in every format ---------------------------------------------------------------
 
 @pytest.mark.parametrize("method", ["GET", POST])
-def test_sparqlwrapper_select_json(server: Server, method: str) -> None:
+def test_sparqlwrapper_select_json(server: ServerProcess, method: str) -> None:
     client = SPARQLWrapper(server.url)
     client.setMethod(method)
     client.setQuery(SELECT)
@@ -147,7 +101,7 @@ def test_sparqlwrapper_select_json(server: Server, method: str) -> None:
     assert labels[0] == "Forced labour in detention" and len(labels) == 3
 
 
-def test_sparqlwrapper_select_xml_csv_tsv(server: Server) -> None:
+def test_sparqlwrapper_select_xml_csv_tsv(server: ServerProcess) -> None:
     client = SPARQLWrapper(server.url)
     client.setQuery(SELECT)
     client.setReturnFormat(XML)
@@ -162,7 +116,7 @@ def test_sparqlwrapper_select_xml_csv_tsv(server: Server) -> None:
 
 
 @pytest.mark.parametrize("fmt", [JSON, XML, CSV, TSV])
-def test_sparqlwrapper_ask(server: Server, fmt: str) -> None:
+def test_sparqlwrapper_ask(server: ServerProcess, fmt: str) -> None:
     client = SPARQLWrapper(server.url)
     client.setQuery(f"ASK {{ ?s a <{FINDING}> }}")
     client.setReturnFormat(fmt)
@@ -177,7 +131,7 @@ def test_sparqlwrapper_ask(server: Server, fmt: str) -> None:
 
 @pytest.mark.parametrize("fmt", [TURTLE, N3, RDFXML, XML, JSONLD])
 @pytest.mark.parametrize("query", [CONSTRUCT, "DESCRIBE <https://w3id.org/dprk-ld/id/finding/f1>"])
-def test_sparqlwrapper_graphs(server: Server, fmt: str, query: str) -> None:
+def test_sparqlwrapper_graphs(server: ServerProcess, fmt: str, query: str) -> None:
     client = SPARQLWrapper(server.url)
     client.setQuery(query)
     client.setReturnFormat(fmt)
@@ -196,7 +150,7 @@ def curl(*args: str) -> subprocess.CompletedProcess[str]:
                           check=True)
 
 
-def test_curl(server: Server) -> None:
+def test_curl(server: ServerProcess) -> None:
     out = curl("-H", "Accept: text/csv", "--data-urlencode", f"query={SELECT}", server.url)
     assert out.stdout.splitlines()[0] == "f,label"
     out = curl("-G", "--data-urlencode", "query=ASK {}", server.url)
@@ -213,7 +167,7 @@ def test_curl(server: Server) -> None:
 
 # --- rdflib's SPARQLStore ------------------------------------------------------------------------
 
-def test_rdflib_sparqlstore(server: Server) -> None:
+def test_rdflib_sparqlstore(server: ServerProcess) -> None:
     from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
     store = SPARQLStore(server.url)
@@ -229,7 +183,7 @@ def test_rdflib_sparqlstore(server: Server) -> None:
 
 # --- protocol details over real HTTP -------------------------------------------------------------
 
-def test_etag_304_and_cors_over_http(server: Server) -> None:
+def test_etag_304_and_cors_over_http(server: ServerProcess) -> None:
     url = server.url + "?query=" + quote(SELECT)
     status, headers, body = fetch(url, headers={"Origin": "https://elsewhere.example"})
     assert status == 200 and headers["Access-Control-Allow-Origin"] == "*"
@@ -241,7 +195,7 @@ def test_etag_304_and_cors_over_http(server: Server) -> None:
     assert status == 200 and "POST" in headers["Access-Control-Allow-Methods"]
 
 
-def test_errors_over_http_have_the_shape(server: Server) -> None:
+def test_errors_over_http_have_the_shape(server: ServerProcess) -> None:
     status, _, body = fetch(server.url + "?query=" + quote("SELECT * {"))
     assert status == 400
     assert json.loads(body)["error"]["code"] == "query_syntax"
@@ -251,7 +205,7 @@ def test_errors_over_http_have_the_shape(server: Server) -> None:
 
 # --- safety over real HTTP -----------------------------------------------------------------------
 
-def test_no_outbound_connection_ever(server: Server) -> None:
+def test_no_outbound_connection_ever(server: ServerProcess) -> None:
     with ConnectionCounter() as listener:
         for query in service_queries(listener.url):
             status, _, body = fetch(server.url + "?query=" + quote(query))
@@ -270,7 +224,7 @@ def test_no_outbound_connection_ever(server: Server) -> None:
     assert listener.count == 0  # counted when the listener closed, the backlog too
 
 
-def test_a_stuck_query_is_stopped_at_the_deadline(server: Server) -> None:
+def test_a_stuck_query_is_stopped_at_the_deadline(server: ServerProcess) -> None:
     status, _, body = fetch(server.url, data=CARTESIAN.encode(),
                             headers={"Content-Type": "application/sparql-query"})
     assert status == 503
@@ -280,29 +234,11 @@ def test_a_stuck_query_is_stopped_at_the_deadline(server: Server) -> None:
     assert status == 200
 
 
-def _query_worker_cpu(server: Server) -> dict[int, int]:
-    """CPU time (clock ticks) of the server's query workers (the grandchildren of its process:
-    server, web workers, query workers), by pid."""
-    parents: dict[int, int] = {}
-    ticks: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        parents[int(entry.name)] = int(fields[1])
-        ticks[int(entry.name)] = int(fields[11]) + int(fields[12])
-    web = {pid for pid, parent in parents.items() if parent == server.proc.pid}
-    return {pid: ticks[pid] for pid, parent in parents.items() if parent in web}
-
-
 def test_lookups_are_answered_while_a_query_is_stuck(fixture_dist: Path) -> None:
     """A server whose deadline is far off: once a query worker is seen busy with the stuck query
     (it uses CPU, idle workers do not), lookups and other queries are answered, and the stuck
     query is still unanswered. Stopping the server ends it."""
-    srv = Server(fixture_dist, query_timeout="600", query_workers="2", threads="8")
+    srv = ServerProcess(fixture_dist, query_timeout="600", query_workers="2", threads="8")
     result: dict[str, object] = {}
 
     def heavy() -> None:
@@ -315,13 +251,13 @@ def test_lookups_are_answered_while_a_query_is_stuck(fixture_dist: Path) -> None
     thread = threading.Thread(target=heavy, daemon=True)
     half_a_second = os.sysconf("SC_CLK_TCK") // 2  # of CPU time
     try:
-        before = _query_worker_cpu(srv)
+        before = srv.query_worker_cpu()
         thread.start()
         busy = 0
         deadline = time.monotonic() + 60  # a safety net, not a measure
         while busy < half_a_second and time.monotonic() < deadline:
             time.sleep(0.1)
-            now = _query_worker_cpu(srv)
+            now = srv.query_worker_cpu()
             busy = max((t - before.get(pid, 0) for pid, t in now.items()), default=0)
         assert busy >= half_a_second, "no query worker took up the stuck query"
         for i in range(5):
@@ -337,7 +273,7 @@ def test_lookups_are_answered_while_a_query_is_stuck(fixture_dist: Path) -> None
     thread.join(timeout=60)
 
 
-def test_malformed_requests_get_4xx(server: Server) -> None:
+def test_malformed_requests_get_4xx(server: ServerProcess) -> None:
     port = server.port
     cases = [
         b"GET /sparql?query=ASK%7B%7D%FF HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",

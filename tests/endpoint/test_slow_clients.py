@@ -12,11 +12,7 @@ import contextlib
 import http.client
 import io
 import json
-import os
-import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -26,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from dprk_ld.testing import ServerProcess
 from dprk_ld.web.slow_clients import SlowClientGuard
 
 THREADS = 4
@@ -36,45 +33,11 @@ SAFETY = 90  # seconds any wait may last before the test fails
 FINDING = "https://w3id.org/dprk-ld/id/finding/f1"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Server:
-    """`dprk-ld serve` on a free port: 1 process, THREADS threads, READERS body readers."""
-
-    def __init__(self, dist: Path) -> None:
-        self.port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("DPRK_LD_")}
-        args = [sys.executable, "-m", "dprk_ld.cli", "serve", "--dist", str(dist),
-                "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1",
-                "--threads", str(THREADS), "--body-readers", str(READERS),
-                "--body-timeout", str(BODY_TIMEOUT), "--header-timeout", str(HEADER_TIMEOUT),
-                "--query-workers", "1"]
-        self.proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + SAFETY
-        while lookup(self.port, "ASK {}", timeout=2)[0] != 200:
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise AssertionError("the server did not start")
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=20)
-
-
 @pytest.fixture(scope="module")
-def server(fixture_dist: Path) -> Iterator[Server]:
-    srv = Server(fixture_dist)
+def server(fixture_dist: Path) -> Iterator[ServerProcess]:
+    srv = ServerProcess(fixture_dist, start_limit=SAFETY, workers="1", threads=str(THREADS),
+                        body_readers=str(READERS), body_timeout=str(BODY_TIMEOUT),
+                        header_timeout=str(HEADER_TIMEOUT), query_workers="1")
     yield srv
     srv.stop()
 
@@ -179,7 +142,7 @@ def until_closed(sock: socket.socket) -> bytes:
 
 
 @pytest.mark.server
-def test_slow_bodies_hold_no_request_thread(server: Server) -> None:
+def test_slow_bodies_hold_no_request_thread(server: ServerProcess) -> None:
     # more slow bodies than request threads (fewer than body readers): half of them stall after
     # a few bytes, half go on at five bytes a second
     socks = [slow_body(server.port) for _ in range(THREADS + 2)]
@@ -205,7 +168,7 @@ def test_slow_bodies_hold_no_request_thread(server: Server) -> None:
 
 
 @pytest.mark.server
-def test_more_slow_bodies_than_readers_are_refused_at_once(server: Server) -> None:
+def test_more_slow_bodies_than_readers_are_refused_at_once(server: ServerProcess) -> None:
     socks = [slow_body(server.port) for _ in range(READERS + 4)]
     time.sleep(1)
     try:
@@ -226,7 +189,7 @@ def test_more_slow_bodies_than_readers_are_refused_at_once(server: Server) -> No
 
 
 @pytest.mark.server
-def test_slow_headers_hold_nothing_and_are_closed(server: Server) -> None:
+def test_slow_headers_hold_nothing_and_are_closed(server: ServerProcess) -> None:
     socks = [slow_headers(server.port) for _ in range(2 * (THREADS + READERS))]
     idle = socket.create_connection(("127.0.0.1", server.port), timeout=SAFETY)
     dripper = Dripper(socks, b"X-Slow: a\r\n")
