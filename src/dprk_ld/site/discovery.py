@@ -109,16 +109,12 @@ def robots_txt(s: Site) -> str:
 
 
 def release_file(s: Site, name: str) -> tuple[Path, dict[str, Any]] | None:
-    """The path and metadata of the release file ``name``, if the release publishes it: only
-    the files of ``release.json`` (and the release's record and checksums), inside the release
-    folder, are ever found."""
+    """A path that opens the release file ``name`` and its metadata, if the release publishes
+    it: only the files of ``release.json`` (and the release's record and checksums), inside the
+    release folder, are ever found (read through the site's own descriptors when pinned)."""
     meta = s.release_files().get(name)
-    if meta is None or s.dist is None:
-        return None
-    path = (s.dist / name).resolve()
-    if s.dist not in path.parents or not path.is_file():
-        return None
-    return path, meta
+    path = s.file_path(name) if meta is not None else None
+    return (path, meta) if path is not None and meta is not None else None
 
 
 __all__ = ["document_paths", "link_counts", "release_file", "robots_txt", "sitemap_xml", "void_graph"]

@@ -14,8 +14,10 @@ and pages that are cached for everyone must not repeat it. Links inside pages ar
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,6 +55,8 @@ class Site:
     #: where the site is published (``https://host[:port]/``): the start of its absolute URLs
     public_url: str = LOCAL_URL
     _cache: dict[str, Any] = field(default_factory=dict)
+    #: release file name -> an open descriptor of it (:meth:`pin`)
+    pinned: dict[str, int] = field(default_factory=dict)
 
     @property
     def dataset_iri(self) -> str:
@@ -83,13 +87,39 @@ class Site:
         """The files of the release that may be downloaded, by name (from release.json)."""
         return self.cached("release_files", lambda: read_release_files(self.dist))
 
+    def pin(self) -> None:
+        """Open every downloadable file of the release now, and read them through these
+        descriptors from then on: a release built anew under a running server swaps the folder
+        and deletes the old one, but a site keeps serving the files of its own release."""
+        if self.dist is None:
+            return
+        for name in self.release_files():
+            path = (self.dist / name).resolve()
+            if self.dist.resolve() in path.parents and path.is_file():
+                self.pinned[name] = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+
+    def unpin(self) -> None:
+        """Close the descriptors of :meth:`pin` (when the site is no longer served)."""
+        for fd in self.pinned.values():
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self.pinned.clear()
+
+    def file_path(self, name: str) -> Path | None:
+        """A path that opens the release file ``name`` of this site's release, or None."""
+        if name in self.pinned:
+            return Path(f"/proc/self/fd/{self.pinned[name]}")
+        if self.dist is None or name not in self.release_files():
+            return None
+        path = (self.dist / name).resolve()
+        return path if self.dist.resolve() in path.parents and path.is_file() else None
+
     def source_text(self, source_id: str) -> str | None:
         """The archived text of a source, if the release publishes it."""
-        name = f"sources/{source_id}.txt"
-        dist = self.dist
-        if dist is None or name not in self.release_files():
+        path = self.file_path(f"sources/{source_id}.txt")
+        if path is None:
             return None
-        return self.cached("text:" + name, lambda: (dist / name).read_text(encoding="utf-8"))
+        return self.cached("text:" + source_id, lambda: path.read_text(encoding="utf-8"))
 
 
 def read_release_files(dist: Path | None) -> dict[str, dict[str, Any]]:

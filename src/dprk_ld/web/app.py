@@ -24,7 +24,7 @@ from dprk_ld.endpoint.limits import Limits
 from dprk_ld.endpoint.pool import PoolConfig, QueryPool
 from dprk_ld.endpoint.service_description import ServiceDescription
 from dprk_ld.release.served import ServedRelease
-from dprk_ld.web import cors, discovery, documents, errors, pages, settings
+from dprk_ld.web import cors, discovery, documents, errors, pages, reload, settings
 from dprk_ld.web import sparql as sparql_views
 
 
@@ -37,7 +37,8 @@ class App(Flask):
     def wsgi_app(self, environ: dict[str, Any], start_response: Any) -> Any:
         if environ.get("PATH_INFO") == "/sparql" and \
                 environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            svc = self.extensions.get("dprk_ld")
+            releases = self.extensions.get(reload.KEY)
+            svc = releases.current()[0] if releases is not None else None
             sent = sparql_views.replay(svc, environ, start_response) if svc else None
             if sent is not None:
                 return sent
@@ -98,11 +99,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = int(cfg["MAX_BODY_BYTES"])
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    svc = sparql_service(cfg, served_release(cfg))
-    finalizer = weakref.finalize(app, svc.pool.close)
+    def load(release: ServedRelease | None = None) -> tuple[Any, Any]:
+        svc = sparql_service(cfg, release or served_release(cfg))
+        site = documents.make_site(svc, app.config)
+        site.pin()
+        return svc, site
+
+    dist = Path(cfg["DIST"]) if cfg.get("STORE") is None and cfg.get("DIST") else None
+    releases = reload.Releases(app, load(), load, dist, every=float(cfg["RELOAD_SECONDS"]),
+                               grace=float(cfg["QUERY_TIMEOUT"]) + reload.GRACE)
+    app.extensions[reload.KEY] = releases
+    finalizer = weakref.finalize(app, releases.close)
     atexit.register(finalizer)
     errors.register(app)
-    sparql_views.register(app, svc)
+    sparql_views.register(app)
     # the linked-data layer: documents, pages, discovery
     documents.register(app)
     pages.register(app)
@@ -113,9 +123,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def close_app(app: Flask) -> None:
     """Stop the query workers of ``app`` (tests and server shutdown)."""
-    svc: sparql_views.SparqlService | None = app.extensions.get("dprk_ld")
-    if svc is not None:
-        svc.pool.close()
+    releases: reload.Releases | None = app.extensions.get(reload.KEY)
+    if releases is not None:
+        releases.close()
 
 
 __all__ = ["close_app", "create_app"]

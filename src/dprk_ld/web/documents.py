@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, cast
 
-from flask import Blueprint, Flask, Response, current_app, redirect, request
+from flask import Blueprint, Flask, Response, redirect, request
 from rdflib import Graph
 
 from dprk_ld import formats
@@ -38,7 +38,7 @@ from dprk_ld.site.graphs import serialize
 from dprk_ld.site.ontology import hash_document_page
 from dprk_ld.site.pages import resource_page
 from dprk_ld.site.state import Site, find_queries_dir, local_url, public_root
-from dprk_ld.web import conneg
+from dprk_ld.web import conneg, reload
 from dprk_ld.web.errors import not_acceptable, not_found
 
 SITE_KEY = "dprk_ld_site"
@@ -61,22 +61,21 @@ def public_address(config: Mapping[str, Any]) -> str:
         raise ValueError(f"PUBLIC_URL: {exc}") from None
 
 
-def make_site(app: Flask) -> Site:
-    """The site of ``app``: its endpoint's store and base, its release folder and queries, its
-    public address."""
-    endpoint = app.extensions["dprk_ld"]
-    dist = Path(app.config["DIST"]).resolve() if app.config.get("DIST") else None
-    queries = app.config.get("QUERIES_DIR")
+def make_site(endpoint: Any, config: Mapping[str, Any]) -> Site:
+    """The site of an endpoint (its store, base and release) in an app of ``config``: its
+    release folder and queries, its public address."""
+    dist = Path(config["DIST"]).resolve() if config.get("DIST") else None
+    queries = config.get("QUERIES_DIR")
     return Site(store=endpoint.release.store, base=endpoint.base_iri,
                 release_id=endpoint.release.release_id, dist=dist,
                 queries_dir=Path(queries) if queries else find_queries_dir(dist),
-                max_age=endpoint.max_age, public_url=public_address(app.config))
+                max_age=endpoint.max_age, public_url=public_address(config))
 
 
 def install(app: Flask) -> Site:
     """Give ``app`` its site record (once; the site's views share it)."""
     if SITE_KEY not in app.extensions:
-        app.extensions[SITE_KEY] = make_site(app)
+        app.extensions[SITE_KEY] = make_site(app.extensions["dprk_ld"], app.config)
     return site_of(app)
 
 
@@ -86,8 +85,8 @@ def site_of(app: Flask) -> Site:
 
 
 def current_site() -> Site:
-    """The site of the app handling the current request."""
-    return site_of(current_app)
+    """The site of the release this request is answered from (see ``reload``)."""
+    return cast(Site, reload.current()[1])
 
 
 # --- negotiation and the response of a document ------------------------------------------------

@@ -99,6 +99,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CACHE_MAX_BYTES", 64 * MIB, int, "bytes of answers kept, keys included"),
     Setting("CACHE_MAX_ENTRY_BYTES", 8 * MIB, int, "bytes of the largest answer kept"),
     Setting("CACHE_MAX_AGE", 300, int, "seconds in Cache-Control max-age"),
+    Setting("RELOAD_SECONDS", 1.0, float,
+            "seconds between looks for a new release in DIST (built while serving)"),
     Setting("INLINE_LOOKUPS", True, boolean,
             "answer one-pattern lookups in the web process instead of a query process"),
 )

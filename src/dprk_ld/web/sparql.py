@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from flask import Flask, Request, Response, current_app, render_template, request
+from flask import Flask, Request, Response, render_template, request
 from werkzeug.http import parse_etags
 
 from dprk_ld import formats
@@ -32,7 +32,7 @@ from dprk_ld.endpoint.pool import QueryPool
 from dprk_ld.endpoint.service_description import ServiceDescription
 from dprk_ld.formats import Format
 from dprk_ld.release.served import ServedRelease
-from dprk_ld.web import clients, conneg, cors
+from dprk_ld.web import clients, conneg, cors, reload
 from dprk_ld.web.errors import bad_request, not_acceptable
 
 #: the service description in RDF, or the query page for browsers
@@ -76,7 +76,8 @@ class SparqlService:
 
 
 def service() -> SparqlService:
-    return current_app.extensions["dprk_ld"]  # type: ignore[no-any-return]
+    """The endpoint of the release this request is answered from (see ``reload``)."""
+    return reload.current()[0]  # type: ignore[no-any-return]
 
 
 def pick_offer(accept: str | None, offers: Sequence[Format], names: Sequence[str]) -> Format:
@@ -213,6 +214,5 @@ def service_description(svc: SparqlService, format_param: str | None) -> Respons
                     content_type=offer.content_type, headers=headers)
 
 
-def register(app: Flask, svc: SparqlService) -> None:
-    app.extensions["dprk_ld"] = svc
+def register(app: Flask) -> None:
     app.add_url_rule("/sparql", "sparql", sparql_view, methods=["GET", "HEAD", "POST"])
