@@ -45,11 +45,6 @@ class Format:
     def media_types(self) -> tuple[str, ...]:
         return (self.media_type, *self.aliases)
 
-    @property
-    def key(self) -> str | None:
-        """The engine's name of the format (kept for callers that store it in a job)."""
-        return self.engine
-
 
 # --- query results ------------------------------------------------------------------------------
 

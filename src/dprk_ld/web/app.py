@@ -87,7 +87,6 @@ def sparql_service(cfg: Mapping[str, Any], release: ServedRelease) -> sparql_vie
                           budget=float(cfg["CLIENT_BUDGET"]), window=float(cfg["CLIENT_WINDOW"])),
         trusted_proxies=frozenset(a.strip() for a in str(cfg["TRUSTED_PROXIES"]).split(",")
                                   if a.strip()),
-        _etag_salt=release.release_id.encode(),
     )
 
 
@@ -99,8 +98,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = int(cfg["MAX_BODY_BYTES"])
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    def load(release: ServedRelease | None = None) -> tuple[Any, Any]:
-        svc = sparql_service(cfg, release or served_release(cfg))
+    def load() -> tuple[Any, Any]:
+        svc = sparql_service(cfg, served_release(cfg))
         site = documents.make_site(svc, app.config)
         site.pin()
         return svc, site

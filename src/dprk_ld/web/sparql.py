@@ -67,10 +67,10 @@ class SparqlService:
     inline: bool = True
     fairness: Fairness = field(default_factory=Fairness)
     trusted_proxies: frozenset[str] = frozenset()
-    _etag_salt: bytes = field(default=b"")
 
     def etag(self, key: Any, media_type: str) -> str:
-        digest = hashlib.sha256(self._etag_salt or self.release.release_id.encode())
+        """An ETag of ``key`` in ``media_type``, for this release only."""
+        digest = hashlib.sha256(self.release.release_id.encode())
         digest.update(repr((key, media_type)).encode("utf-8", "surrogatepass"))
         return digest.hexdigest()[:40]
 
@@ -95,7 +95,7 @@ def pick_offer(accept: str | None, offers: Sequence[Format], names: Sequence[str
 
 
 def _outcome(svc: SparqlService, job: evaluate.Job, analysis: precheck.Analysis,
-             client: str) -> evaluate.Outcome:
+             environ: dict[str, Any]) -> evaluate.Outcome:
     """The outcome of ``job``: from the cache, else run (in this thread when bounded)."""
     key = ("job", job)
     outcome = svc.cache.get(key)
@@ -106,7 +106,7 @@ def _outcome(svc: SparqlService, job: evaluate.Job, analysis: precheck.Analysis,
         if text:
             outcome = svc.pool.run_inline(replace(job, query=text))
         else:  # a worker's time is shared fairly between clients (429 when over the share)
-            with svc.fairness.share(client):
+            with svc.fairness.share(clients.client_of(environ, svc.trusted_proxies)):
                 outcome = svc.pool.run(job)
         svc.cache.put(key, outcome, len(outcome.body) + len(outcome.message))
     return outcome  # type: ignore[no-any-return]
@@ -134,7 +134,7 @@ def answer(svc: SparqlService, req: Request, accept: str | None) -> Answer | Non
         (MAX_ROWS_HEADER, str(svc.limits.max_rows)),
         *cors.HEADERS,
     ]
-    outcome = _outcome(svc, job, analysis, clients.client_of(req.environ, svc.trusted_proxies))
+    outcome = _outcome(svc, job, analysis, req.environ)
     body = evaluate.body_of(outcome)
     if outcome.truncated:
         headers.append((TRUNCATED_HEADER, "true"))
