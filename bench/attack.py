@@ -71,6 +71,7 @@ GOALS = {
     "flood": "lookups p50 < 50 ms, p99 < 500 ms; the flooder gets 429 with Retry-After",
     "slow": "40 slow bodies: lookups unaffected (no errors; >= 0.8 of quiet, given the noise)",
     "big": "resident memory growth < 200 MB",
+    "soak": "10 minutes, c=32 with attackers and a flooder: 0 errors for benign clients, flat memory",
 }
 Result = dict[str, Any]
 
@@ -388,8 +389,50 @@ def big(server: Any, opts: argparse.Namespace, subjects: list[str]) -> Result:
     return big_result(server, opts.big_rows)
 
 
+def soak(server: Any, opts: argparse.Namespace, subjects: list[str]) -> Result:
+    """``--soak-seconds`` of benign load (32 connections, 64 clients, one ``wrk`` run a minute)
+    beside 4 attackers keeping cross products in flight and one client flooding heavy aggregates
+    (8 connections): benign answers other than 200, and the server tree's resident memory,
+    sampled every 5 s."""
+    texts = benign(subjects)
+    run_wrk(server, texts[-20_000:], WARM_UP, 32, "benign", agents=BENIGN)
+    attackers = Attackers(server, CROSS3)
+    flood_box: dict[str, Result] = {}
+    flooder = threading.Thread(target=lambda: flood_box.update(
+        flooder=run_wrk(server, heavy(), opts.soak_seconds + 5, 8, "flooder")))
+    flooder.start()
+    memory: list[tuple[float, int]] = []
+    stop = threading.Event()
+
+    def sample() -> None:
+        start = time.monotonic()
+        while not stop.wait(5):
+            memory.append((time.monotonic() - start, tree_rss(server.proc.pid)))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    minutes: list[Result] = []
+    try:
+        for k in range(max(1, opts.soak_seconds // 60)):
+            part = texts[k::max(1, opts.soak_seconds // 60)]
+            minutes.append(run_wrk(server, part, min(60, opts.soak_seconds), 32, "benign",
+                                   agents=BENIGN))
+    finally:
+        stop.set()
+        statuses_ = attackers.stop()
+        flooder.join()
+    errors = sum(m["requests"] - m["200"] + m["errors_other"] for m in minutes)
+    mb = [rss / 1e6 for _, rss in memory]
+    return {"minutes": [{"rps": m["rps"], "p99_ms": m["p99_ms"], "errors": m["requests"] - m["200"]
+                         + m["errors_other"], "statuses": statuses(m)} for m in minutes],
+            "benign_errors": errors, "benign_answers": sum(m["200"] for m in minutes),
+            "attackers": statuses_, "flooder": flood_box.get("flooder"),
+            "memory_mb": {"first_minute": max(mb[:12], default=0), "last_minute":
+                          max(mb[-12:], default=0), "peak": max(mb, default=0)}}
+
+
 SCENARIOS: dict[str, Callable[[Any, argparse.Namespace, list[str]], Result]] = {
-    "attack": quiet_and_attack, "flood": flood, "slow": slow, "big": big}
+    "attack": quiet_and_attack, "flood": flood, "slow": slow, "big": big, "soak": soak}
 
 
 # --- running and reporting ----------------------------------------------------------------------
@@ -467,6 +510,14 @@ ROWS: list[tuple[str, str, str, Callable[[Any], str] | str]] = [
     ("slow", "slow bodies: the server's answers", "slow.slow_answers", statuses),
     ("big", "MB received (status, cut by the row cap)", "big", big_line),
     ("big", "resident memory growth MB", "big.growth_mb", "{:.0f}"),
+    ("soak", "benign answers (200)", "soak.benign_answers", "{}"),
+    ("soak", "benign errors (not 200)", "soak.benign_errors", "{}"),
+    ("soak", "benign req/s, each minute", "soak.minutes",
+     lambda ms: " ".join(f"{m['rps']:.0f}" for m in ms)),
+    ("soak", "memory MB: first minute, last minute, peak", "soak.memory_mb",
+     lambda m: f"{m['first_minute']:.0f}, {m['last_minute']:.0f}, {m['peak']:.0f}"),
+    ("soak", "attackers' answers", "soak.attackers", statuses),
+    ("soak", "flooder's answers", "soak.flooder", statuses),
 ]
 
 
@@ -519,6 +570,13 @@ def verdicts(results: dict[str, Result]) -> list[str]:
     if "big" in ours:
         growth = ours["big"]["growth_mb"]
         out.append(f"big: resident memory grew {growth:.0f} MB ({met(growth < 200)})")
+    if "soak" in ours:
+        soaked, mem = ours["soak"], ours["soak"]["memory_mb"]
+        drift = mem["last_minute"] - mem["first_minute"]
+        out.append(f"soak: {soaked['benign_errors']} benign errors in {soaked['benign_answers']} "
+                   f"answers ({met(soaked['benign_errors'] == 0)}); memory from "
+                   f"{mem['first_minute']:.0f} to {mem['last_minute']:.0f} MB "
+                   f"({met(drift < 0.1 * max(mem['first_minute'], 1))}: flat within 10 %)")
     return out
 
 
@@ -539,7 +597,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="another checkout of dprk-ld (with its own .venv) to run as "
                         "dprk-ld-before, e.g. the commit before a change")
     parser.add_argument("--scenarios", default="quiet,attack,flood,slow,big",
-                        help="comma-separated: quiet, attack, flood, slow, big")
+                        help="comma-separated: quiet, attack, flood, slow, big, soak")
+    parser.add_argument("--soak-seconds", type=int, default=600,
+                        help="seconds of the soak (one wrk run a minute)")
     parser.add_argument("--json", type=Path, default=bench.ROOT / ".bench" / "attack.json")
     opts = parser.parse_args(argv)
     opts.scenarios = [s.strip() for s in opts.scenarios.split(",") if s.strip()]

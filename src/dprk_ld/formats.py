@@ -37,6 +37,9 @@ class Format:
     w3c: str | None = None
     charset: bool = False
     datasets: bool = False  # holds named graphs (N-Quads, TriG)
+    #: how the syntax writes a comment: "#" (to the end of a line) or "<!--" (XML); None when
+    #: it has no comments (CSV, TSV, JSON, JSON-LD)
+    comments: str | None = None
 
     @property
     def content_type(self) -> str:
@@ -53,7 +56,7 @@ JSON_RESULTS = Format("application/sparql-results+json", "SPARQL JSON", "results
                       engine="JSON", w3c="SPARQL_Results_JSON")
 XML_RESULTS = Format("application/sparql-results+xml", "SPARQL XML", "results",
                      names=("xml", "srx"), aliases=("application/xml",), extension="srx",
-                     engine="XML", w3c="SPARQL_Results_XML")
+                     engine="XML", w3c="SPARQL_Results_XML", comments="<!--")
 CSV = Format("text/csv", "CSV", "results", names=("csv",), extension="csv", engine="CSV",
              w3c="SPARQL_Results_CSV", charset=True)
 TSV = Format("text/tab-separated-values", "TSV", "results", names=("tsv",), extension="tsv",
@@ -63,21 +66,23 @@ TSV = Format("text/tab-separated-values", "TSV", "results", names=("tsv",), exte
 
 TURTLE = Format("text/turtle", "Turtle", "rdf", names=("ttl", "turtle", "n3"),
                 aliases=("application/turtle", "application/x-turtle", "text/n3", "text/rdf+n3"),
-                extension="ttl", engine="TURTLE", rdflib="turtle", w3c="Turtle", charset=True)
+                extension="ttl", engine="TURTLE", rdflib="turtle", w3c="Turtle", charset=True,
+                comments="#")
 NTRIPLES = Format("application/n-triples", "N-Triples", "rdf",
                   names=("nt", "ntriples", "n-triples"), aliases=("text/plain",), extension="nt",
-                  engine="N_TRIPLES", rdflib="nt", w3c="N-Triples")
+                  engine="N_TRIPLES", rdflib="nt", w3c="N-Triples", comments="#")
 JSONLD = Format("application/ld+json", "JSON-LD", "rdf", names=("jsonld", "json-ld", "json"),
                 aliases=("application/json", "application/x-json+ld"), extension="jsonld",
                 engine="JSON_LD", rdflib="json-ld", w3c="JSON-LD")
 RDFXML = Format("application/rdf+xml", "RDF/XML", "rdf",
                 names=("rdf", "rdfxml", "rdf+xml", "xml", "owl"),
                 aliases=("application/xml", "text/xml"), extension="rdf", engine="RDF_XML",
-                rdflib="xml", w3c="RDF_XML")
+                rdflib="xml", w3c="RDF_XML", comments="<!--")
 NQUADS = Format("application/n-quads", "N-Quads", "rdf", names=("nq", "nquads", "n-quads"),
-                extension="nq", engine="N_QUADS", rdflib="nquads", w3c="N-Quads", datasets=True)
+                extension="nq", engine="N_QUADS", rdflib="nquads", w3c="N-Quads", datasets=True,
+                comments="#")
 TRIG = Format("application/trig", "TriG", "rdf", names=("trig",), extension="trig",
-              engine="TRIG", rdflib="trig", w3c="TriG", datasets=True)
+              engine="TRIG", rdflib="trig", w3c="TriG", datasets=True, comments="#")
 
 # --- pages and plain files ---------------------------------------------------------------------
 
@@ -101,6 +106,12 @@ ALL: tuple[Format, ...] = (*RESULTS, *GRAPHS, HTML, JSON, TEXT, GZIP)
 def by_extension(extension: str, among: tuple[Format, ...] = ALL) -> Format | None:
     """The format of a file extension (without its dot), among ``among``."""
     return next((f for f in among if f.extension == extension), None)
+
+
+def by_engine(engine: str, among: tuple[Format, ...]) -> Format | None:
+    """The format pyoxigraph writes as ``engine`` (``"JSON"``, ``"TURTLE"``), among ``among``
+    (the names repeat between kinds: pass RESULTS or GRAPHS)."""
+    return next((f for f in among if f.engine == engine), None)
 
 
 def media_type_of(filename: str) -> str:

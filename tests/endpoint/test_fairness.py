@@ -3,6 +3,7 @@ runners at a lower CPU priority, and who a client is."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
 import time
@@ -13,7 +14,7 @@ import pyoxigraph as ox
 import pytest
 
 from dprk_ld.endpoint.errors import QueryError
-from dprk_ld.endpoint.fairness import Fairness
+from dprk_ld.endpoint.fairness import SLOTS, Fairness, ledger_file
 from dprk_ld.endpoint.pool import PoolConfig, QueryPool
 from dprk_ld.testing import CARTESIAN, CountingPool, assert_error_shape
 from dprk_ld.web.clients import client_of
@@ -44,7 +45,9 @@ def test_a_client_over_its_concurrency_is_refused_at_once() -> None:
 def test_a_client_over_its_budget_waits_until_it_is_given_back() -> None:
     clock = Clock()
     fair = Fairness(concurrent=5, budget=30, window=60, clock=clock)  # 0.5 s back per second
-    with fair.share("a"):
+    with fair.share("a") as ticket:
+        clock.now += 5  # waiting for a worker is not charged
+        ticket.started()
         clock.now += 40  # one query of 40 s: 10 s over the budget
     with pytest.raises(QueryError) as refused:
         fair.admit("a")
@@ -54,12 +57,72 @@ def test_a_client_over_its_budget_waits_until_it_is_given_back() -> None:
     fair.admit("a")
 
 
-def test_clients_remembered_are_bounded() -> None:
-    fair = Fairness(max_clients=100, clock=Clock())
-    for i in range(1000):
+def test_clients_remembered_are_bounded_and_running_ones_kept() -> None:
+    clock = Clock()
+    fair = Fairness(concurrent=1, clock=clock)
+    fair.admit("busy")
+    for i in range(SLOTS * 2):
+        clock.now += 0.001
         fair.admit(f"client {i}")
         fair.release(f"client {i}", 0.1)
-    assert len(fair._accounts) == 100
+    assert fair.remembered() == SLOTS
+    assert fair.running("busy") == 1  # the idlest are displaced, not one with a query running
+    with pytest.raises(QueryError):
+        fair.admit("busy")
+
+
+def test_a_client_that_spent_its_share_is_heavy() -> None:
+    clock = Clock()
+    fair = Fairness(concurrent=5, budget=30, window=60, clock=clock, heavy_after=1.0)
+    with fair.share("a") as ticket:
+        ticket.started()
+        clock.now += 0.5
+    assert ticket.heavy is False
+    with fair.share("a") as ticket:
+        ticket.started()
+        clock.now += 2.0
+    assert ticket.heavy is False  # told at admission: it had spent 0.5 s then
+    with fair.share("a") as ticket:
+        pass
+    assert ticket.heavy is True
+    clock.now += 10  # 5 s given back: light again
+    assert fair.admit("a") is False
+
+
+def test_a_count_of_running_queries_goes_stale() -> None:
+    clock = Clock()
+    fair = Fairness(concurrent=1, clock=clock, stale_after=100)
+    fair.admit("a")  # its process died before it released
+    with pytest.raises(QueryError):
+        fair.admit("a")
+    clock.now += 101
+    fair.admit("a")
+
+
+def _admit_in_a_child(ledger: Any, client: str, done: Any) -> None:
+    fair = Fairness(concurrent=1, ledger=ledger)
+    fair.admit(client)
+    done.set()
+
+
+def test_processes_sharing_a_ledger_count_a_client_once(tmp_path) -> None:
+    ledger = ledger_file(str(tmp_path))
+    ctx = multiprocessing.get_context("fork")
+    done = ctx.Event()
+    child = ctx.Process(target=_admit_in_a_child, args=(ledger, "shared", done))
+    child.start()
+    child.join(30)
+    assert done.is_set()
+    here = Fairness(concurrent=1, ledger=ledger)
+    with pytest.raises(QueryError) as refused:
+        here.admit("shared")  # its query in the other process counts here
+    assert refused.value.code == "too_many_requests"
+    here.admit("another")
+    alone = Fairness(concurrent=1)  # no ledger: a process counts alone
+    alone.admit("shared")
+    with pytest.raises(ValueError, match="not a client ledger"):
+        Fairness(ledger=tmp_path / "empty").admit("x") if (tmp_path / "empty").touch() is None \
+            else None
 
 
 def test_who_a_client_is() -> None:
@@ -118,9 +181,10 @@ def test_a_full_queue_is_503_at_once(app_factory) -> None:
     app.extensions["dprk_ld"].pool.close()
 
 
-def _sleep(_store: Any, seconds: float) -> int:
+def _sleep(_store: Any, seconds: float) -> tuple[int, int]:
+    """Sleep, then say which worker ran it and at what niceness its evaluating thread ended."""
     time.sleep(seconds)
-    return os.getpid()
+    return os.getpid(), os.getpriority(os.PRIO_PROCESS, 0)
 
 
 def test_a_long_runner_loses_cpu_priority_and_gets_it_back() -> None:
@@ -139,11 +203,52 @@ def test_a_long_runner_loses_cpu_priority_and_gets_it_back() -> None:
 
         watcher = threading.Thread(target=watch)
         watcher.start()
-        pid = pool.run(3.0)
+        pid, ended_at = pool.run(3.0)
         watcher.join()
         assert seen.get("nice") == 19
+        assert ended_at == 19  # the thread that evaluates, not only the worker's first thread
         # the worker runs the next query at the normal priority (restored, or a fresh one)
         assert os.getpriority(os.PRIO_PROCESS, next(iter(pool.pids))) == 0
-        assert pool.run(0.0) in (pid, next(iter(pool.pids)))
+        again, nice = pool.run(0.0)
+        assert again in (pid, next(iter(pool.pids))) and nice == 0
     finally:
         pool.close()
+
+
+def test_a_heavy_clients_query_starts_at_low_priority() -> None:
+    pool = QueryPool(ox.Store(), _niceness, PoolConfig(size=1, reserved=0, renice_after=60))
+    try:
+        assert pool.run(None) == 0
+        assert pool.run(None, low_priority=True) == 19
+        assert pool.run(None) == 0  # given back at the normal priority
+    finally:
+        pool.close()
+
+
+def _niceness(_store: Any, _job: Any) -> int:
+    return os.getpriority(os.PRIO_PROCESS, 0)
+
+
+def test_a_heavy_client_never_takes_the_reserved_workers() -> None:
+    pool = QueryPool(ox.Store(), _niceness, PoolConfig(size=4, reserved=2, renice_after=60))
+    try:
+        assert pool.run(None, low_priority=True) == 19  # four free: a heavy job may take one
+        held = [pool._take(), pool._take()]  # two busy: two free, both kept for the others
+        with pytest.raises(QueryError) as refused:
+            pool.run(None, low_priority=True)
+        assert (refused.value.code, refused.value.retry_after) == ("busy", 2)
+        assert pool.run(None) == 0  # a light job takes one of them
+        for worker in held:
+            pool._give_back(worker)
+        # never more than half of a small pool is kept back
+        assert QueryPool.reserved.fget(_Sized(1, 2)) == 0  # type: ignore[attr-defined]
+        assert QueryPool.reserved.fget(_Sized(2, 2)) == 1  # type: ignore[attr-defined]
+    finally:
+        pool.close()
+
+
+class _Sized:
+    """Stands for a pool in the test of ``QueryPool.reserved``: only its config."""
+
+    def __init__(self, size: int, reserved: int) -> None:
+        self.config = PoolConfig(size=size, reserved=reserved)

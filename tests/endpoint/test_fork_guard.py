@@ -7,7 +7,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 
-from dprk_ld.endpoint.pool import _ForkGuard
+from dprk_ld.endpoint.forkguard import ForkGuard
 
 
 class _WatchedCondition(threading.Condition):
@@ -32,14 +32,14 @@ class _WatchedCondition(threading.Condition):
             self._changed.wait_for(predicate, timeout)
 
 
-def _hold_shared(guard: _ForkGuard, inside: threading.Barrier, release: threading.Event) -> None:
+def _hold_shared(guard: ForkGuard, inside: threading.Barrier, release: threading.Event) -> None:
     with guard.shared():
         inside.wait(timeout=5)
         release.wait(timeout=5)
 
 
 def test_inline_queries_share_the_guard() -> None:
-    guard = _ForkGuard()
+    guard = ForkGuard()
     inside = threading.Barrier(3)  # two holders and this thread: both inside at once
     release = threading.Event()
     threads = [threading.Thread(target=_hold_shared, args=(guard, inside, release))
@@ -53,7 +53,7 @@ def test_inline_queries_share_the_guard() -> None:
 
 
 def test_a_fork_waits_for_inline_queries_and_then_blocks_new_ones() -> None:
-    guard = _ForkGuard()
+    guard = ForkGuard()
     cond = guard._cond = _WatchedCondition()  # see who is held back, instead of sleeping
     order: list[str] = []
     inside = threading.Barrier(2)

@@ -304,3 +304,41 @@ def test_malformed_requests_get_4xx(server: ServerProcess) -> None:
             assert b"root:" not in response and b"Traceback" not in response
     status, _, _ = fetch(server.url + "?query=" + quote("ASK {}"))
     assert status == 200  # still serving
+
+
+def _web_processes(srv: ServerProcess) -> list[int]:
+    from dprk_ld.testing import processes
+
+    return [pid for pid, (ppid, *_) in processes().items() if ppid == srv.proc.pid]
+
+
+def test_web_processes_count_a_client_once(fixture_dist: Path) -> None:
+    """Two web processes share one ledger: a client limited to one query at a time gets one, on
+    whichever process its connections land (six connections: all on one process 1 time in 32)."""
+    srv = ServerProcess(fixture_dist, workers="2", query_timeout="4", query_workers="2",
+                        client_queries="1")
+    try:
+        ledgers = set()
+        for pid in _web_processes(srv):
+            maps = Path(f"/proc/{pid}/maps").read_text().splitlines()
+            mapped = {line.split(None, 5)[-1] for line in maps if "dprk-ld-ledger-" in line}
+            assert len(mapped) == 1, mapped
+            ledgers |= mapped
+        assert len(ledgers) == 1, ledgers  # both processes map the same file
+        ledger = Path(ledgers.pop())
+        assert ledger.is_file()
+        statuses: list[int] = []
+
+        def send() -> None:
+            statuses.append(fetch(srv.url, CARTESIAN.encode(), {
+                "Content-Type": "application/sparql-query", "User-Agent": "one-client"})[0])
+
+        threads = [threading.Thread(target=send) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert sorted(statuses) == [429] * 5 + [503], statuses  # one ran to its deadline
+    finally:
+        srv.stop()
+    assert not ledger.exists()  # the server removes the file it made

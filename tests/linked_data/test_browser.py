@@ -7,12 +7,14 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 
 from dprk_ld.testing import serve_in_thread
+from dprk_ld.web.app import close_app, create_app
 
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -36,6 +38,18 @@ def live_url(real_app: Flask) -> Iterator[str]:
     """The real release served over HTTP on a free loopback port, in a thread."""
     with serve_in_thread(real_app) as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def capped_url(mini_release: Path) -> Iterator[str]:
+    """The tiny release served with small caps: 50 rows, 4000 bytes."""
+    app = create_app({"DIST": mini_release, "QUERY_WORKERS": 1, "QUERY_TIMEOUT": 10,
+                      "MAX_ROWS": 50, "MAX_RESULT_BYTES": 4000})
+    try:
+        with serve_in_thread(app) as url:
+            yield url
+    finally:
+        close_app(app)
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +136,41 @@ def test_query_page_draws_a_chart_for_a_series(browser: Any, live_url: str) -> N
     bars = wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#chart svg rect"))
     rows = browser.find_elements(By.CSS_SELECTOR, "#results tbody tr")
     assert len(bars) == len(rows) > 5
+
+
+def run_query(drv: Any, query: str) -> str:
+    """Run ``query`` on the query page; the status line once it is done."""
+    from selenium.webdriver.common.by import By
+
+    editor = drv.find_element(By.ID, "query")
+    drv.execute_script("arguments[0].value = arguments[1];"
+                       "arguments[0].dispatchEvent(new Event('input'));", editor, query)
+    drv.find_element(By.ID, "run").click()
+    return str(wait_for(drv, lambda d: d.find_element(By.ID, "status").text.replace("Running…", "")))
+
+
+def test_query_page_says_which_cap_cut_a_result(browser: Any, capped_url: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    numbers = " ".join(str(i) for i in range(1, 61))
+    browser.get(capped_url + "/sparql")
+    notice = browser.find_element(By.ID, "cut-notice")
+    assert not notice.is_displayed()
+    # 60 short rows: cut at the row cap
+    status = run_query(browser, f"SELECT ?n WHERE {{ VALUES ?n {{ {numbers} }} }}")
+    assert status == "50 rows (cut)"
+    assert notice.is_displayed() and notice.text.startswith("Cut at the row limit")
+    assert "50 rows (MAX_ROWS)" in notice.text
+    # 60 rows of 200 characters made by CONCAT: cut at the byte cap, well before the row cap
+    status = run_query(browser, f"SELECT ?x WHERE {{ VALUES ?n {{ {numbers} }} "
+                                f'BIND(CONCAT(STR(?n), " ", "{"x" * 200}") AS ?x) }}')
+    rows = browser.find_elements(By.CSS_SELECTOR, "#results tbody tr")
+    assert status == f"{len(rows)} rows (cut)" and 0 < len(rows) < 20
+    assert notice.is_displayed() and notice.text.startswith("Cut at the size limit")
+    assert "4000 bytes" in notice.text and "MAX_RESULT_BYTES" in notice.text
+    link = notice.find_element(By.TAG_NAME, "a")
+    assert link.get_attribute("href").endswith("/sparql#limits")
+    assert browser.find_element(By.ID, "limits").is_displayed()  # the anchor is there
+    # within the caps: no notice
+    assert run_query(browser, "SELECT ?n WHERE { VALUES ?n { 1 2 3 } }") == "3 rows"
+    assert not notice.is_displayed()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
+from flask import Flask
 from flask.testing import FlaskClient
 
 from dprk_ld.release.examples import load_queries
@@ -49,3 +51,19 @@ def test_no_page_loads_anything_from_elsewhere(client: FlaskClient) -> None:
         for tag in re.findall(r"<(?:script|link|img|iframe)\b[^>]*>", body):
             for url in re.findall(r'(?:src|href)="([^"]+)"', tag):
                 assert url.startswith("/") or 'rel="alternate"' in tag, (path, tag)
+
+
+def test_the_page_tells_the_limits_and_has_room_for_a_cut_notice(
+        ld_app_factory: Callable[..., Flask], mini_release: Path) -> None:
+    client = ld_app_factory(mini_release, MAX_ROWS=77, MAX_RESULT_BYTES=12345).test_client()
+    body = query_page(client)
+    limits = re.search(r'<section id="limits">(.*?)</section>', body, re.S)
+    assert limits, "no limits section for a cut result to link to"
+    text = " ".join(limits.group(1).split())
+    assert "77 rows" in text and "MAX_ROWS" in text
+    assert "12345 bytes" in text and "MAX_RESULT_BYTES" in text
+    assert "X-SPARQL-Truncated" in text and 'href="#limits"' in body
+    assert re.search(r'<p id="cut-notice"[^>]*\bhidden\b', body)
+    with client.get("/static/query.js") as resp:  # the notice is filled from the headers
+        script = resp.get_data(as_text=True)
+    assert "X-SPARQL-Truncated-By" in script and 'getElementById("cut-notice")' in script

@@ -2,17 +2,19 @@
 
 The web layer builds a job with :func:`job_for`; a query worker (``pool``) or, for a bounded
 lookup, the request thread hands it to :func:`execute`, which serializes the result in the
-engine (not term by term in Python) and cuts it at the row cap.
+engine (not term by term in Python) and cuts it at the row or byte cap (``cut``): the engine is
+stopped there, so a result is never built past the caps, and a cut document says it was cut.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from dprk_ld import formats
+from dprk_ld.endpoint import cut
 from dprk_ld.endpoint.errors import QueryError, internal_error
 from dprk_ld.endpoint.limits import Limits
 from dprk_ld.endpoint.precheck import Analysis
@@ -31,13 +33,16 @@ class Job:
     union: bool = True
     base_iri: str | None = None
     max_rows: int = 10_000
-    needs_count: bool = True
+    max_bytes: int = 16 * 1024 * 1024
+    #: the page that explains the limits, linked from a cut document (never from a request)
+    limits_link: str | None = None
 
     @property
     def nbytes(self) -> int:
         """About the bytes the job holds (its strings), for the byte budget of a cache key."""
         graphs = (*(self.default_graphs or ()), *(self.named_graphs or ()))
-        return len(self.query) + len(self.base_iri or "") + sum(len(g) for g in graphs) + 64
+        return (len(self.query) + len(self.base_iri or "") + len(self.limits_link or "")
+                + sum(len(g) for g in graphs) + 64)
 
 
 @dataclass(frozen=True)
@@ -45,51 +50,13 @@ class Outcome:
     """What a worker sends back: a body, or a query error (syntax) with its message."""
 
     body: bytes = b""
-    truncated: bool = False
+    cut: str | None = None  # the cap the result was cut at: cut.ROWS or cut.BYTES
     error: str | None = None  # "syntax", "network" or "failed"
     message: str = ""
 
-
-class _Stop(Exception):
-    pass
-
-
-class _LineCapWriter(io.RawIOBase):
-    """Collects serialized bytes and stops the engine after ``limit`` lines."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__()
-        self.limit = limit
-        self.lines = 0
-        self.parts: list[bytes] = []
-        self.truncated = False
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Any) -> int:
-        chunk = bytes(data)
-        if not chunk:
-            return 0
-        self.parts.append(chunk)
-        self.lines += chunk.count(b"\n")
-        # past the limit: a line more, or the start of one (a chunk may end inside a line)
-        if self.lines > self.limit or (self.lines == self.limit and not chunk.endswith(b"\n")):
-            self._cut()
-            raise _Stop
-        return len(chunk)
-
-    def _cut(self) -> None:
-        """Keep the first ``limit`` whole lines and nothing of the next."""
-        body, end = b"".join(self.parts), -1
-        for _ in range(self.limit):
-            end = body.index(b"\n", end + 1)
-        self.parts = [body[: end + 1]]
-        self.lines = self.limit
-        self.truncated = True
-
-    def getvalue(self) -> bytes:
-        return b"".join(self.parts)
+    @property
+    def truncated(self) -> bool:
+        return self.cut is not None
 
 
 def job_for(
@@ -100,13 +67,11 @@ def job_for(
     named_graphs: Sequence[str],
     base_iri: str | None,
     limits: Limits,
+    limits_link: str | None = None,
 ) -> Job:
+    """The job of a checked query. Every result goes through the capped writer, a LIMIT under
+    the row cap too: the byte cap holds whatever the rows are."""
     by_protocol = bool(default_graphs or named_graphs)
-    needs_count = analysis.form != "ASK" and not (
-        analysis.kind == "results"
-        and analysis.top_limit is not None
-        and analysis.top_limit <= limits.max_rows
-    )
     return Job(
         query=query,
         kind=analysis.kind,
@@ -116,7 +81,8 @@ def job_for(
         union=not by_protocol and not analysis.dataset_clause,
         base_iri=base_iri,
         max_rows=limits.max_rows,
-        needs_count=needs_count,
+        max_bytes=limits.max_result_bytes,
+        limits_link=limits_link,
     )
 
 
@@ -153,40 +119,50 @@ def _execute(store: Any, job: Job) -> Outcome:
     if isinstance(result, ox.QueryBoolean):
         return Outcome(body=result.serialize(format=getattr(ox.QueryResultsFormat, job.format)))
     if isinstance(result, ox.QuerySolutions):
-        target = getattr(ox.QueryResultsFormat, job.format)
-        if not job.needs_count:
-            return Outcome(body=result.serialize(format=target))
-        writer = _LineCapWriter(job.max_rows + 1)  # the TSV header line, then one line a row
-        truncated = _serialize_capped(result, writer, ox.QueryResultsFormat.TSV)
-        tsv = writer.getvalue()
-        if job.format == "TSV":
-            return Outcome(body=tsv, truncated=truncated)
-        body = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=target)
-        return Outcome(body=body, truncated=truncated)
-    # CONSTRUCT / DESCRIBE: N-Triples has one triple a line, so the cap counts triples
-    writer = _LineCapWriter(job.max_rows)
-    truncated = _serialize_capped(result, writer, ox.RdfFormat.N_TRIPLES)
-    nt = writer.getvalue()
-    if job.format in ("N_TRIPLES", "N_QUADS"):
-        return Outcome(body=nt, truncated=truncated)
-    graph = ox.Store()
-    graph.load(nt, format=ox.RdfFormat.N_TRIPLES)
-    target_rdf = getattr(ox.RdfFormat, job.format)
-    body = graph.dump(format=target_rdf, from_graph=ox.DefaultGraph()) \
-        if not target_rdf.supports_datasets else graph.dump(format=target_rdf)
-    return Outcome(body=body or b"", truncated=truncated)
+        return _solutions(result, job)
+    return _graph(result, job)
 
 
-def _serialize_capped(result: Any, writer: _LineCapWriter, fmt: Any) -> bool:
-    try:
-        result.serialize(writer, format=fmt)
-    except _Stop:
-        return True
-    except OSError as exc:  # the engine wraps errors raised by the writer
-        if writer.truncated:
-            return True
-        raise exc
-    return writer.truncated
+def _solutions(result: Any, job: Job) -> Outcome:
+    """SELECT: TSV, one line a row after the header, cut at the caps, then in the format asked."""
+    import pyoxigraph as ox
+
+    writer = cut.CappedWriter(job.max_rows + 1, job.max_bytes, min_lines=1)
+    cut.serialize(result, writer, ox.QueryResultsFormat.TSV)
+    body = writer.getvalue()
+    if job.format != "TSV":
+        body = ox.parse_query_results(body, ox.QueryResultsFormat.TSV).serialize(
+            format=getattr(ox.QueryResultsFormat, job.format))
+    return _finish(body, job, writer, formats.RESULTS, "rows", writer.lines - 1)
+
+
+def _graph(result: Any, job: Job) -> Outcome:
+    """CONSTRUCT / DESCRIBE: N-Triples has one triple a line, so the row cap counts triples."""
+    import pyoxigraph as ox
+
+    writer = cut.CappedWriter(job.max_rows, job.max_bytes)
+    cut.serialize(result, writer, ox.RdfFormat.N_TRIPLES)
+    body = writer.getvalue()
+    if job.format not in ("N_TRIPLES", "N_QUADS"):
+        graph = ox.Store()
+        graph.load(body, format=ox.RdfFormat.N_TRIPLES)
+        target = getattr(ox.RdfFormat, job.format)
+        body = (graph.dump(format=target) if target.supports_datasets
+                else graph.dump(format=target, from_graph=ox.DefaultGraph())) or b""
+    return _finish(body, job, writer, formats.GRAPHS, "triples", writer.lines)
+
+
+def _finish(body: bytes, job: Job, writer: cut.CappedWriter, among: tuple[Format, ...],
+            unit: str, kept: int) -> Outcome:
+    """The outcome of a result written through ``writer``: when cut, the notice in the body."""
+    if writer.cut is None:
+        return Outcome(body=body)
+    limit = job.max_rows if writer.cut == cut.ROWS else job.max_bytes
+    fmt = formats.by_engine(job.format, among)
+    if fmt is not None:
+        body = cut.mark(body, fmt, cut.Notice(writer.cut, limit, max(kept, 0), unit,
+                                              job.limits_link))
+    return Outcome(body=body, cut=writer.cut)
 
 
 _POSITION_RE = re.compile(r"error at (\d+):(\d+)")

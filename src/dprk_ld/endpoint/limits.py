@@ -13,6 +13,7 @@ class Limits:
     max_depth: int = 64
     max_operators: int = 1000
     max_rows: int = 10_000
+    max_result_bytes: int = 16 * 1024 * 1024  # of a result as TSV or N-Triples
     max_url_bytes: int = 200 * 1024
     max_body_bytes: int = 1024 * 1024
     max_params: int = 64

@@ -30,12 +30,13 @@ import select
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
 from dprk_ld.endpoint.errors import QueryError, internal_error, unavailable
+from dprk_ld.endpoint.forkguard import ForkGuard
 from dprk_ld.endpoint.sandbox import deny_network
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,8 @@ class PoolConfig:
     memory_cap: int = 1024 * 1024 * 1024  # bytes a worker may grow by
     poll_interval: float = 0.05
     max_waiting: int = 16  # requests that may wait for a free worker; more get "busy" at once
-    renice_after: float = 1.0  # seconds after which a running query gets a lower CPU priority
+    reserved: int = 2  # workers a heavy client's job may not take (kept for the others)
+    renice_after: float = 0.5  # seconds after which a running query gets a lower CPU priority
     long_nice: int = 19  # the niceness of a long runner: the least CPU when others want it
 
 
@@ -70,6 +72,18 @@ def _vm_size() -> int | None:
             return int(fh.read().split()[0]) * _PAGE
     except (OSError, ValueError, IndexError):
         return None
+
+
+def _set_niceness(pid: int, nice: int) -> None:
+    """Set the niceness of every thread of process ``pid``: on Linux a niceness belongs to a
+    thread, and a worker evaluates in a thread of its own, not in the one whose id is ``pid``."""
+    try:
+        tasks = [int(t) for t in os.listdir(f"/proc/{pid}/task")]
+    except (OSError, ValueError):
+        tasks = [pid]
+    for tid in tasks:
+        with contextlib.suppress(ProcessLookupError):  # a thread that just ended
+            os.setpriority(os.PRIO_PROCESS, tid, nice)
 
 
 def _die_with_parent() -> None:
@@ -148,51 +162,6 @@ def _serve(conn: Connection, store: Any, execute: Callable[[Any, Any], Any],
             os._exit(0)
 
 
-class _ForkGuard:
-    """Many inline queries at once, or one fork alone.
-
-    Inline queries (bounded lookups, run in request threads, the engine releasing the GIL) share
-    the guard; a fork takes it alone, so that a worker never starts from a copy of a store that
-    another thread is in the middle of reading. A waiting fork goes first: new inline queries
-    wait until it is done, so a steady stream of lookups cannot starve a worker's replacement.
-    """
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition(threading.Lock())
-        self._readers = 0
-        self._forking = False
-        self._waiting_forks = 0
-
-    @contextlib.contextmanager
-    def shared(self) -> Iterator[None]:
-        with self._cond:
-            while self._forking or self._waiting_forks:
-                self._cond.wait()
-            self._readers += 1
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._readers -= 1
-                if not self._readers:
-                    self._cond.notify_all()
-
-    @contextlib.contextmanager
-    def exclusive(self) -> Iterator[None]:
-        with self._cond:
-            self._waiting_forks += 1
-            while self._forking or self._readers:
-                self._cond.wait()
-            self._waiting_forks -= 1
-            self._forking = True
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._forking = False
-                self._cond.notify_all()
-
-
 class _Worker:
     def __init__(self, process: multiprocessing.process.BaseProcess, conn: Connection) -> None:
         self.process = process
@@ -224,8 +193,8 @@ class QueryPool:
         self.config = config or PoolConfig()
         self._ctx = multiprocessing.get_context("fork")
         self._lock = threading.Lock()
-        # shared by the queries run in this process, taken alone to fork (see _ForkGuard)
-        self._guard = _ForkGuard()
+        # shared by the queries run in this process, taken alone to fork (see ForkGuard)
+        self._guard = ForkGuard()
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._all: dict[int, _Worker] = {}
         self._closed = False
@@ -305,9 +274,20 @@ class QueryPool:
                 log.error("inline query failed with %s", type(exc).__name__)
                 raise internal_error() from None
 
-    def _take(self) -> _Worker:
-        """A free worker; "busy" at once when ``max_waiting`` requests already wait for one."""
+    @property
+    def reserved(self) -> int:
+        """Workers kept from heavy clients: ``reserved``, but never more than half the pool."""
+        return min(self.config.reserved, max(1, self.config.size) // 2)
+
+    def _take(self, low_priority: bool = False) -> _Worker:
+        """A free worker; "busy" at once when ``max_waiting`` requests already wait for one, or,
+        for a heavy client's job, when no more than ``reserved`` workers are free (they are kept
+        for the others: a heavy client never takes the last ones, nor waits for them)."""
         with self._lock:
+            if low_priority and self._idle.qsize() <= self.reserved:
+                raise unavailable("The query workers left are kept for clients that have used "
+                                  "less of their share; try again shortly.", "busy",
+                                  retry_after=2)
             if self._waiting >= self.config.max_waiting and self._idle.empty():
                 raise unavailable("All query workers are busy and the queue is full; try again "
                                   "shortly.", "busy", retry_after=2)
@@ -325,18 +305,25 @@ class QueryPool:
         """An idle worker again, at the normal priority (a fresh one if it cannot be restored)."""
         if worker.niced:
             try:
-                os.setpriority(os.PRIO_PROCESS, worker.pid, 0)
+                _set_niceness(worker.pid, 0)
                 worker.niced = False
             except OSError:  # lowering a niceness needs a privilege: start a new worker
                 self._replace(worker)
                 return
         self._idle.put(worker)
 
-    def run(self, job: Any, deadline: float | None = None) -> Any:
+    def run(self, job: Any, deadline: float | None = None, low_priority: bool = False,
+            started: Callable[[], None] | None = None) -> Any:
         """The worker's result for ``job``; a :class:`QueryError` (busy, deadline, memory) if it
-        is stopped."""
+        is stopped; ``started`` is called when a worker takes it. ``low_priority``: the job runs
+        at the long runners' niceness from its start (a heavy client's, see ``fairness``), not
+        only after ``renice_after`` seconds."""
         deadline = self.config.deadline if deadline is None else deadline
-        worker = self._take()
+        worker = self._take(low_priority)
+        if started is not None:
+            started()
+        if low_priority:
+            self._lower(worker)
         try:
             worker.conn.send(job)
         except (OSError, ValueError):
@@ -377,14 +364,18 @@ class QueryPool:
                     time.sleep(0.01)  # let it finish dying, so its exit code tells why
                     raise self._crash_error(self._replace(worker)) from None
             if not worker.niced and time.monotonic() - start > cfg.renice_after:
-                with contextlib.suppress(OSError):
-                    os.setpriority(os.PRIO_PROCESS, worker.pid, cfg.long_nice)
-                    worker.niced = True
+                self._lower(worker)
             rss = _rss(worker.pid)
             if rss is not None and worker.baseline and rss - worker.baseline > cfg.memory_cap:
                 self.killed += 1
                 self._replace(worker)
                 raise self._memory_error()
+
+    def _lower(self, worker: _Worker) -> None:
+        """Give ``worker`` the long runners' niceness: the CPU only when nobody else wants it."""
+        with contextlib.suppress(OSError):
+            _set_niceness(worker.pid, self.config.long_nice)
+            worker.niced = True
 
     def _memory_error(self) -> QueryError:
         cap_mb = self.config.memory_cap // (1024 * 1024)

@@ -9,6 +9,7 @@
   var results = document.getElementById("results");
   var chart = document.getElementById("chart");
   var described = document.getElementById("example-description");
+  var notice = document.getElementById("cut-notice");
   var base = form.getAttribute("data-base") || "";
   var examples = {};
   try { examples = JSON.parse(document.getElementById("examples").textContent || "{}"); } catch (e) { examples = {}; }
@@ -123,13 +124,46 @@
       data.head.vars.forEach(function (v) { r.appendChild(cell(b[v])); });
     });
     results.appendChild(table);
-    status.textContent = data.results.bindings.length + " rows" +
-      (truncated ? " (truncated: add LIMIT/OFFSET to page through)" : "");
+    status.textContent = data.results.bindings.length + " rows" + (truncated ? " (cut)" : "");
+  }
+
+  function size(bytes) {
+    var n = Number(bytes);
+    return n >= 1048576 ? Math.round(n / 104857.6) / 10 + " MiB (" + n + " bytes)" : n + " bytes";
+  }
+
+  // A result cut at a limit says so in its headers (X-SPARQL-Truncated, and -By: which limit);
+  // the notice names that limit and links to where the page explains the limits.
+  function showCut(resp) {
+    notice.textContent = "";
+    notice.hidden = resp.headers.get("X-SPARQL-Truncated") !== "true";
+    if (notice.hidden) { return false; }
+    var strong = document.createElement("strong");
+    var more = document.createElement("a");
+    if (resp.headers.get("X-SPARQL-Truncated-By") === "bytes") {
+      strong.textContent = "Cut at the size limit: ";
+      notice.appendChild(strong);
+      notice.appendChild(document.createTextNode("results stop at " +
+        size(resp.headers.get("X-SPARQL-Max-Result-Bytes")) + " of rows (MAX_RESULT_BYTES). " +
+        "These are the rows before it, each whole; select shorter values, or page through with " +
+        "LIMIT and OFFSET. "));
+    } else {
+      strong.textContent = "Cut at the row limit: ";
+      notice.appendChild(strong);
+      notice.appendChild(document.createTextNode("results stop at " +
+        resp.headers.get("X-SPARQL-Max-Rows") + " rows (MAX_ROWS). These are the first rows; " +
+        "page through with LIMIT and OFFSET. "));
+    }
+    more.href = "#limits";
+    more.textContent = "About the limits";
+    notice.appendChild(more);
+    return true;
   }
 
   function run() {
     status.className = "";
     status.textContent = "Running…";
+    notice.hidden = true;
     var body = new URLSearchParams();
     body.set("query", editor.value);
     fetch(form.action, {
@@ -138,7 +172,6 @@
       body: body
     }).then(function (resp) {
       var type = resp.headers.get("Content-Type") || "";
-      var truncated = resp.headers.get("X-SPARQL-Truncated") === "true";
       if (!resp.ok) {
         return resp.json().then(function (e) {
           status.className = "error";
@@ -147,6 +180,7 @@
           chart.textContent = "";
         });
       }
+      var truncated = showCut(resp);
       if (type.indexOf("json") >= 0) {
         return resp.json().then(function (data) { showTable(data, truncated); });
       }
@@ -156,7 +190,7 @@
         var pre = document.createElement("pre");
         pre.textContent = text;
         results.appendChild(pre);
-        status.textContent = truncated ? "Truncated." : "";
+        status.textContent = truncated ? "Cut." : "";
       });
     }).catch(function (err) {
       status.className = "error";

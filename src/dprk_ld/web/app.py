@@ -56,12 +56,23 @@ def served_release(cfg: Mapping[str, Any]) -> ServedRelease:
 def limits(cfg: Mapping[str, Any]) -> Limits:
     return Limits(max_query_bytes=cfg["MAX_QUERY_BYTES"], max_depth=cfg["MAX_DEPTH"],
                   max_operators=cfg["MAX_OPERATORS"],
-                  max_rows=cfg["MAX_ROWS"], max_url_bytes=cfg["MAX_URL_BYTES"],
+                  max_rows=cfg["MAX_ROWS"], max_result_bytes=cfg["MAX_RESULT_BYTES"],
+                  max_url_bytes=cfg["MAX_URL_BYTES"],
                   max_body_bytes=cfg["MAX_BODY_BYTES"], max_params=cfg["MAX_PARAMS"],
                   max_graphs=cfg["MAX_GRAPHS"])
 
 
-def sparql_service(cfg: Mapping[str, Any], release: ServedRelease) -> sparql_views.SparqlService:
+def fairness_of(cfg: Mapping[str, Any]) -> Fairness:
+    """The per-client accounting of queries, shared by the server's processes through
+    ``CLIENT_LEDGER`` when it names a file; one for the app, kept across releases."""
+    timeout = float(cfg["QUERY_TIMEOUT"])
+    return Fairness(concurrent=int(cfg["CLIENT_QUERIES"]), budget=float(cfg["CLIENT_BUDGET"]),
+                    window=float(cfg["CLIENT_WINDOW"]), ledger=cfg["CLIENT_LEDGER"],
+                    stale_after=timeout + float(cfg["QUEUE_TIMEOUT"] or timeout) + 60)
+
+
+def sparql_service(cfg: Mapping[str, Any], release: ServedRelease,
+                   fairness: Fairness) -> sparql_views.SparqlService:
     base_iri = str(cfg["BASE_IRI"])
     endpoint_iri = str(cfg["ENDPOINT_IRI"] or base_iri + "sparql")
     timeout = float(cfg["QUERY_TIMEOUT"])
@@ -71,6 +82,7 @@ def sparql_service(cfg: Mapping[str, Any], release: ServedRelease) -> sparql_vie
         queue_timeout=float(cfg["QUEUE_TIMEOUT"] or timeout),
         memory_cap=int(float(cfg["QUERY_MEMORY_MB"]) * 1024 * 1024),
         max_waiting=int(cfg["QUEUE_MAX"]),
+        reserved=int(cfg["RESERVED_WORKERS"]),
     ))
     return sparql_views.SparqlService(
         release=release,
@@ -81,10 +93,12 @@ def sparql_service(cfg: Mapping[str, Any], release: ServedRelease) -> sparql_vie
                                        graphs=release.graphs, version=release.version),
         base_iri=base_iri,
         endpoint_iri=endpoint_iri,
+        # where a cut result points its readers: the limits on the query page, at the public
+        # address (never a request's Host)
+        limits_link=documents.public_address(cfg) + sparql_views.LIMITS_ANCHOR,
         max_age=int(cfg["CACHE_MAX_AGE"]),
         inline=bool(cfg["INLINE_LOOKUPS"]),
-        fairness=Fairness(concurrent=int(cfg["CLIENT_QUERIES"]),
-                          budget=float(cfg["CLIENT_BUDGET"]), window=float(cfg["CLIENT_WINDOW"])),
+        fairness=fairness,
         trusted_proxies=frozenset(a.strip() for a in str(cfg["TRUSTED_PROXIES"]).split(",")
                                   if a.strip()),
     )
@@ -98,8 +112,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = int(cfg["MAX_BODY_BYTES"])
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
+    fairness = fairness_of(cfg)
+
     def load() -> tuple[Any, Any]:
-        svc = sparql_service(cfg, served_release(cfg))
+        svc = sparql_service(cfg, served_release(cfg), fairness)
         site = documents.make_site(svc, app.config)
         site.pin()
         return svc, site

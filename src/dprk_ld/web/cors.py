@@ -1,7 +1,7 @@
 """CORS: anyone may read what this service answers, from any origin, without credentials.
 
 One fixed policy, set by :func:`add_headers` on every response: ``Access-Control-Allow-Origin:
-*``, the headers of ours a client may read (ETag, the SPARQL row cap and truncation), and, on a
+*``, the headers of ours a client may read (ETag, the SPARQL caps and truncation), and, on a
 preflight (``OPTIONS`` with ``Access-Control-Request-Method``), the methods and request headers
 allowed and how long to remember them.
 
@@ -15,10 +15,14 @@ from __future__ import annotations
 
 from flask import Response, request
 
+#: what a script of another origin may read: beyond the safelisted ones (Content-Type among
+#: them), the ETag, the caps, and what tells a cut result (``sparql.cut_headers``)
+EXPOSED = ("ETag, Content-Type, X-SPARQL-Truncated, X-SPARQL-Truncated-By, X-SPARQL-Max-Rows, "
+           "X-SPARQL-Max-Result-Bytes, Warning, Link")
 #: on every response
 HEADERS: tuple[tuple[str, str], ...] = (
     ("Access-Control-Allow-Origin", "*"),
-    ("Access-Control-Expose-Headers", "ETag, Content-Type, X-SPARQL-Truncated, X-SPARQL-Max-Rows"),
+    ("Access-Control-Expose-Headers", EXPOSED),
     ("X-Content-Type-Options", "nosniff"),
 )
 #: on a preflight

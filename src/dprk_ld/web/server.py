@@ -41,6 +41,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from dprk_ld.endpoint.fairness import ledger_file
 from dprk_ld.web import settings
 from dprk_ld.web.slow_clients import GUARD_SETTINGS, SlowClientGuard
 
@@ -48,6 +49,8 @@ from dprk_ld.web.slow_clients import GUARD_SETTINGS, SlowClientGuard
 #: they are killed
 SHUTDOWN_SECONDS = 5
 EXIT_ERROR = 2
+#: where the client ledger is made when the system has a memory file system
+SHARED_MEMORY = Path("/dev/shm")
 #: the least value of each of the server's own numeric settings
 LEAST = {"WORKERS": 1, "THREADS": 1, "BODY_READERS": 1, "MAX_CONNECTIONS": 1,
          "HEADER_TIMEOUT": 0.001, "BODY_TIMEOUT": 0.001}
@@ -187,10 +190,17 @@ def run(args: argparse.Namespace) -> int:
     values["DIST"] = str(dist)
     if values["QUERIES_DIR"] is None and (root / "queries").is_dir():
         values["QUERIES_DIR"] = str(root / "queries")
+    made = None
+    if values["CLIENT_LEDGER"] is None:  # the web processes count each client once, through it
+        made = values["CLIENT_LEDGER"] = ledger_file(SHARED_MEMORY if SHARED_MEMORY.is_dir() else None)
     os.environ.update(settings.to_env({k: v for k, v in values.items()
                                        if settings.BY_NAME[k].scope == "app"
                                        or k in GUARD_SETTINGS}))
-    serve(values, dist)
+    try:
+        serve(values, dist)
+    finally:
+        if made is not None:
+            made.unlink(missing_ok=True)
     return 0
 
 

@@ -23,7 +23,7 @@ from flask import Flask, Request, Response, render_template, request
 from werkzeug.http import parse_etags
 
 from dprk_ld import formats
-from dprk_ld.endpoint import evaluate, precheck, protocol
+from dprk_ld.endpoint import cut, evaluate, precheck, protocol
 from dprk_ld.endpoint.cache import ResultCache
 from dprk_ld.endpoint.errors import QueryError
 from dprk_ld.endpoint.fairness import Fairness
@@ -40,7 +40,13 @@ SD_HTML = Format("text/html", "HTML", "page", names=("html",),
                  aliases=("application/xhtml+xml",), charset=True)
 SD_OFFERS: tuple[Format, ...] = (*formats.GRAPHS, SD_HTML)
 MAX_ROWS_HEADER = "X-SPARQL-Max-Rows"
+MAX_BYTES_HEADER = "X-SPARQL-Max-Result-Bytes"
+#: "true" on a cut result; TRUNCATED_BY_HEADER says at which cap ("rows" or "bytes")
 TRUNCATED_HEADER = "X-SPARQL-Truncated"
+TRUNCATED_BY_HEADER = "X-SPARQL-Truncated-By"
+#: the part of the query page that tells the limits (its id in query.html), under the site's
+#: public address: a cut result links to it
+LIMITS_ANCHOR = "sparql#limits"
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,7 @@ class SparqlService:
     inline: bool = True
     fairness: Fairness = field(default_factory=Fairness)
     trusted_proxies: frozenset[str] = frozenset()
+    limits_link: str | None = None  # the query page's limits, at the public address
 
     def etag(self, key: Any, media_type: str) -> str:
         """An ETag of ``key`` in ``media_type``, for this release only."""
@@ -106,8 +113,9 @@ def _outcome(svc: SparqlService, job: evaluate.Job, analysis: precheck.Analysis,
         if text:
             outcome = svc.pool.run_inline(replace(job, query=text))
         else:  # a worker's time is shared fairly between clients (429 when over the share)
-            with svc.fairness.share(clients.client_of(environ, svc.trusted_proxies)):
-                outcome = svc.pool.run(job)
+            # a client that already spent much of its share runs at a low CPU priority
+            with svc.fairness.share(clients.client_of(environ, svc.trusted_proxies)) as ticket:
+                outcome = svc.pool.run(job, low_priority=ticket.heavy, started=ticket.started)
         svc.cache.put(key, outcome, len(outcome.body) + len(outcome.message))
     return outcome  # type: ignore[no-any-return]
 
@@ -126,23 +134,36 @@ def answer(svc: SparqlService, req: Request, accept: str | None) -> Answer | Non
     offers = formats.RESULTS if analysis.kind == "results" else formats.GRAPHS
     offer = pick_offer(accept, offers, preq.formats)
     job = evaluate.job_for(preq.query, analysis, offer, preq.default_graphs, preq.named_graphs,
-                           svc.base_iri, svc.limits)
+                           svc.base_iri, svc.limits, svc.limits_link)
     headers = [
         ("Content-Type", offer.content_type),
         ("Vary", "Accept"),
         ("Cache-Control", f"public, max-age={svc.max_age}" if method != "POST" else "no-cache"),
         (MAX_ROWS_HEADER, str(svc.limits.max_rows)),
+        (MAX_BYTES_HEADER, str(svc.limits.max_result_bytes)),
         *cors.HEADERS,
     ]
     outcome = _outcome(svc, job, analysis, req.environ)
     body = evaluate.body_of(outcome)
-    if outcome.truncated:
-        headers.append((TRUNCATED_HEADER, "true"))
-        headers.append(("Warning", f'199 - "results truncated at {svc.limits.max_rows} rows; '
-                                   'add LIMIT/OFFSET"'))
+    if outcome.cut:
+        headers.extend(cut_headers(svc, outcome.cut))
     etag = svc.etag(job, offer.media_type)
     headers.append(("ETag", f'W/"{etag}"'))
     return Answer(tuple(headers), body, etag)
+
+
+def cut_headers(svc: SparqlService, cap: str) -> list[tuple[str, str]]:
+    """The headers of a result cut at ``cap`` (``cut.ROWS`` or ``cut.BYTES``): every format has
+    them, CSV, TSV and JSON-LD only them (the others also say it inside the document)."""
+    if cap == cut.ROWS:
+        said = f"results truncated at {svc.limits.max_rows} rows (MAX_ROWS); add LIMIT/OFFSET"
+    else:
+        said = (f"results truncated at {svc.limits.max_result_bytes} bytes (MAX_RESULT_BYTES); "
+                "add LIMIT/OFFSET or select shorter values")
+    headers = [(TRUNCATED_HEADER, "true"), (TRUNCATED_BY_HEADER, cap), ("Warning", f'199 - "{said}"')]
+    if svc.limits_link:
+        headers.append(("Link", f'<{svc.limits_link}>; rel="help"'))
+    return headers
 
 
 def raw_key(environ: dict[str, Any]) -> tuple[str, str, str | None]:
@@ -207,6 +228,7 @@ def service_description(svc: SparqlService, format_param: str | None) -> Respons
             graphs=sorted(svc.release.graphs.items()),
             version=svc.release.version,
             max_rows=svc.limits.max_rows,
+            max_result_bytes=svc.limits.max_result_bytes,
             timeout=svc.pool.config.deadline,
         )
         return Response(body, content_type=offer.content_type, headers=headers)
