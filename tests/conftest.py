@@ -14,10 +14,13 @@ MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 
 
 def make_project(dest: Path, data: Path) -> Path:
-    """A project folder: the repository's ontology and shapes, with the given data/ folder."""
+    """A project folder: the repository's ontology and shapes, with the given data/ folder (and the
+    vocabulary files of an ``ontology/vocab/`` folder beside it, added to the repository's)."""
     shutil.copytree(REPO / "ontology", dest / "ontology")
     shutil.copytree(REPO / "shapes", dest / "shapes")
     shutil.copytree(data, dest / "data")
+    for extra in sorted((data.parent / "ontology" / "vocab").glob("*.ttl")):
+        shutil.copy(extra, dest / "ontology" / "vocab" / extra.name)
     return dest
 
 

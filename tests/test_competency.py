@@ -87,16 +87,16 @@ def test_q1_sources(store: ox.Store) -> None:
 
 def test_q2_arrivals_in_south_korea(store: ox.Store) -> None:
     got = {
-        (short(r["source"]), r["start"], r["end"], float(r["value"]), r["qualifier"])
+        (short(r["source"]), r["period"], r["start"], r["end"], float(r["value"]), r["qualifier"])
         for r in rows(store, "02-arrivals-in-south-korea")
     }
     assert got == {
-        ("source/hrw-wr-2021", "2019", "2019", 1000.0, "more than"),
-        ("source/hrw-wr-2023", "2019", "2019", 1000.0, "more than"),
-        ("source/hrw-wr-2025", "2019", "2019", 1000.0, "more than"),
-        ("source/hrw-wr-2021", "2020-01", "2020-09", 195.0, "exactly"),
-        ("source/hrw-wr-2023", "2022-01", "2022-09", 42.0, "exactly"),
-        ("source/hrw-wr-2025", "2024-01", "2024-06", 105.0, "exactly"),
+        ("source/hrw-wr-2021", "2019", "2019-01-01", "2019-12-31", 1000.0, "more than"),
+        ("source/hrw-wr-2023", "2019", "2019-01-01", "2019-12-31", 1000.0, "more than"),
+        ("source/hrw-wr-2025", "2019", "2019-01-01", "2019-12-31", 1000.0, "more than"),
+        ("source/hrw-wr-2021", "January to September 2020", "2020-01-01", "2020-09-30", 195.0, "exactly"),
+        ("source/hrw-wr-2023", "January to September 2022", "2022-01-01", "2022-09-30", 42.0, "exactly"),
+        ("source/hrw-wr-2025", "January to June 2024", "2024-01-01", "2024-06-30", 105.0, "exactly"),
     }
     for r in rows(store, "02-arrivals-in-south-korea"):
         assert r["quote"], r
@@ -111,8 +111,9 @@ def test_q3_forced_labor_newest_first(store: ox.Store) -> None:
         "source/hrw-wr-2025",
         "source/gcr2p-dprk-2025",
     }
-    years = [int(r["year"]) for r in found]
-    assert years == sorted(years, reverse=True)
+    years = [int(r["year"]) for r in found if r["year"]]
+    assert years == sorted(years, reverse=True) and len(years) > len(found) / 2
+    assert all(r["year"] for r in found[: len(years)])  # undated findings come last
     assert all(r["quote"] for r in found)
     assert any("musan" in r["finding"] for r in found)
 
@@ -150,8 +151,8 @@ def test_q5_incidents_in_north_hamgyong(store: ox.Store) -> None:
     places = {r["place"] for r in found}
     assert places == {"Hoeryong", "Musan County"}
     trial = [r for r in found if r["place"] == "Hoeryong"]
-    assert len(trial) == 1 and trial[0]["date"] == "2024-08"
-    assert any(r["date"] == "2024-08" and r["place"] == "Musan County" for r in found)
+    assert len(trial) == 1 and trial[0]["date"] == "August 2024"
+    assert any(r["date"] == "August 2024" and r["place"] == "Musan County" for r in found)
 
 
 def test_q5_the_trial_records_its_sentences(store: ox.Store) -> None:
@@ -174,8 +175,8 @@ def test_q6_us_sanctions_2019(store: ox.Store) -> None:
         "Military Security Command",
         "Ministry of Labor",
     }
-    assert {frozenset(r["dates"].split(", ")) for r in found} == {
-        frozenset({"2016-07", "2017-01", "2017-10"})
+    assert {frozenset(r["dates"].split("; ")) for r in found} == {
+        frozenset({"July 2016", "January 2017", "October 2017"})
     }
     finding = found[0]["finding"]
     q = f"SELECT ?v WHERE {{ <{finding}> dprk:quantity ?q . ?q dprk:value ?v }}"
@@ -187,13 +188,13 @@ def test_q6_us_sanctions_2019(store: ox.Store) -> None:
 def test_q7_un_resolutions(store: ox.Store) -> None:
     got = {(short(r["source"]), r["body"], r["date"]) for r in rows(store, "07-un-resolutions")}
     for expected in [
-        ("source/hrw-wr-2019", "UN Human Rights Council", "2018-03-23"),
-        ("source/hrw-wr-2021", "UN Human Rights Council", "2020-06-22"),
-        ("source/hrw-wr-2021", "Third Committee of the UN General Assembly", "2020-11"),
-        ("source/hrw-wr-2023", "UN General Assembly", "2021-12-16"),
-        ("source/hrw-wr-2023", "UN Human Rights Council", "2022-04-01"),
-        ("source/hrw-wr-2025", "UN Human Rights Council", "2024-04"),
-        ("source/gcr2p-dprk-2025", "UN Human Rights Council", "2024-03"),
+        ("source/hrw-wr-2019", "UN Human Rights Council", "23 March 2018"),
+        ("source/hrw-wr-2021", "UN Human Rights Council", "22 June 2020"),
+        ("source/hrw-wr-2021", "Third Committee of the UN General Assembly", "November 2020"),
+        ("source/hrw-wr-2023", "UN General Assembly", "16 December 2021"),
+        ("source/hrw-wr-2023", "UN Human Rights Council", "1 April 2022"),
+        ("source/hrw-wr-2025", "UN Human Rights Council", "April 2024"),
+        ("source/gcr2p-dprk-2025", "UN Human Rights Council", "March 2024"),
     ]:
         assert expected in got
 
@@ -222,12 +223,17 @@ def test_q9_treaties_ratified_side_by_side(store: ox.Store) -> None:
     found = [
         r
         for r in rows(store, "09-claims-side-by-side")
-        if r["topic"] == "Human rights treaties ratified by North Korea"
+        if r["measure"] == "Human rights treaties ratified by North Korea"
     ]
-    assert {(short(r["source"]), float(r["value"])) for r in found} == {
-        ("source/hrw-wr-2021", 5.0),
-        ("source/hrw-wr-2023", 6.0),
+    # a change over time, not a clash: each count holds as of its own year
+    assert {(short(r["source"]), r["period"], float(r["value"])) for r in found} == {
+        ("source/hrw-wr-2021", "2020", 5.0),
+        ("source/hrw-wr-2023", "2022", 6.0),
     }
+    for r in found:
+        ask = f"ASK {{ <{r['finding']}> dprk:asOf/rdfs:label ?l FILTER(STR(?l) = \"{r['period']}\") }}"
+        result = run_query(store, ask)
+        assert isinstance(result, ox.QueryBoolean) and bool(result), r
 
 
 def test_q10_certainty(store: ox.Store) -> None:
@@ -265,3 +271,58 @@ def test_the_pilot_release_is_large_enough(store: ox.Store) -> None:
     result = run_query(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     assert isinstance(result, ox.QuerySolutions)
     assert int(next(iter(result))["n"].value) >= 1000
+
+
+def test_q13_arrivals_as_one_series(store: ox.Store) -> None:
+    found = rows(store, "13-series-arrivals")
+    assert [(r["period"], float(r["value"]), r["qualifier"]) for r in found] == [
+        ("2019", 1000.0, "more than"),
+        ("2019", 1000.0, "more than"),
+        ("2019", 1000.0, "more than"),
+        ("January to September 2020", 195.0, "exactly"),
+        ("January to September 2022", 42.0, "exactly"),
+        ("January to June 2024", 105.0, "exactly"),
+    ]
+    assert {short(r["source"]) for r in found[:3]} == {
+        "source/hrw-wr-2021", "source/hrw-wr-2023", "source/hrw-wr-2025"}
+    # the three figures for 2019 are one point of the series: one reference period, one IRI
+    result = run_query(store, """SELECT DISTINCT ?p WHERE {
+        ?o qb:dataSet <https://w3id.org/dprk-ld/id/series/arrivals-in-south-korea> ;
+           dprk:referencePeriod ?p ; dprk:value ?v }""")
+    assert isinstance(result, ox.QuerySolutions)
+    assert sorted(short(sol["p"].value) for sol in result) == [
+        "time/2019", "time/2020-01--2020-09", "time/2022-01--2022-09", "time/2024-01--2024-06"]
+
+
+def test_no_finding_takes_its_year_from_the_report(store: ox.Store) -> None:
+    """Every finding has its own time or says it is undated, and every figure a measure and a
+    reference period; no year is derived from the period a report covers."""
+    result = run_query(store, """SELECT ?f WHERE { ?f a dprk:Finding .
+        FILTER NOT EXISTS { ?f dprk:time ?t } FILTER NOT EXISTS { ?f dprk:undated true } }""")
+    assert isinstance(result, ox.QuerySolutions) and not list(result)
+    result = run_query(store, """SELECT ?q WHERE { ?q a dprk:Quantity .
+        FILTER (NOT EXISTS { ?q dprk:measure ?m } || NOT EXISTS { ?q dprk:referencePeriod ?p }) }""")
+    assert isinstance(result, ox.QuerySolutions) and not list(result)
+    result = run_query(store, "ASK { ?f dprk:year ?y } ")
+    assert isinstance(result, ox.QueryBoolean) and not bool(result)
+
+
+def test_the_veto_is_dated_2024_wherever_it_is_dated(store: ox.Store) -> None:
+    """Every account of Russia's veto of the Panel of Experts' mandate that has a time puts it in
+    2024 (or, where the source only says it came before October 2024, no later than that)."""
+    result = run_query(store, """SELECT ?f ?t ?first ?last WHERE {
+        ?f dprk:reports <https://w3id.org/dprk-ld/id/event/russia-veto-panel-of-experts> .
+        OPTIONAL { ?f dprk:time ?t OPTIONAL { ?t dprk:earliest ?first }
+                   OPTIONAL { ?t dprk:latest ?last } } }""")
+    assert isinstance(result, ox.QuerySolutions)
+    found = [{k: (s[k].value if s[k] is not None else None) for k in ("f", "t", "first", "last")}
+             for s in result]
+    assert {short(r["f"]) for r in found} == {
+        "finding/gcr2p-dprk-2025/russia-veto-panel-of-experts-mandate",
+        "finding/hrw-wr-2025/russia-veto-panel-of-experts"}
+    for r in found:
+        if r["t"] is None:
+            continue
+        assert r["last"] is not None and r["last"].startswith("2024"), r
+        assert r["first"] is None or r["first"].startswith("2024"), r
+    assert any(r["first"] for r in found)  # one account dates it within 2024

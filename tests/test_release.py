@@ -11,14 +11,22 @@ import sys
 from pathlib import Path
 
 import pyoxigraph as ox
+import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import RDF, VOID, XSD
+from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
 from dprk_ld.cli import main
-from dprk_ld.release.namespaces import DATASET_IRI, DPRK, OA, SPDX
+from dprk_ld.release.namespaces import DATASET_IRI, DPRK, OA, SPDX, TIME
 
 DUMPS = ["dprk-ld.ttl", "dprk-ld.nt", "dprk-ld.jsonld", "dprk-ld.nq"]
+MINI_DATA = Path(__file__).resolve().parent / "fixtures" / "mini" / "data"
+
+
+def curated_findings() -> list[dict[str, object]]:
+    """The findings of the tiny fixture, as curated."""
+    return [f for path in sorted((MINI_DATA / "findings").glob("*.yaml"))
+            for f in yaml.safe_load(path.read_text(encoding="utf-8"))["findings"]]
 
 
 def test_release_files(mini_release: Path) -> None:
@@ -30,7 +38,7 @@ def test_release_files(mini_release: Path) -> None:
         "release.json",
         "SHA256SUMS",
         "shapes.ttl",
-        "sources/mini.txt",
+        *(f"sources/{p.name}" for p in (MINI_DATA / "sources").glob("*.txt")),
     }
     assert names == expected
 
@@ -80,16 +88,17 @@ def test_void_describes_the_dumps(mini_release: Path) -> None:
         checksum = void.value(void.value(dist, SPDX.checksum), SPDX.checksumValue)
         assert str(checksum) == hashlib.sha256((mini_release / name).read_bytes()).hexdigest()
     part = URIRef(f"{DATASET_IRI}#findings")
-    assert void.value(part, VOID.entities) == Literal(8, datatype=XSD.integer)
+    assert void.value(part, VOID.entities) == Literal(len(curated_findings()), datatype=XSD.integer)
 
 
 def test_evidence_offsets_point_at_the_quote(mini_release: Path) -> None:
     g = Graph().parse(mini_release / "dprk-ld.nt", format="nt")
-    text = (mini_release / "sources/mini.txt").read_text(encoding="utf-8")
     positions = list(g.subjects(RDF.type, OA.TextPositionSelector))
-    assert len(positions) == 9
+    assert len(positions) == sum(len(f["quotes"]) for f in curated_findings())  # type: ignore[arg-type]
     for pos in positions:
         target = g.value(None, OA.hasSelector, pos)
+        sid = str(g.value(target, OA.hasSource)).rsplit("/", 2)[-2]
+        text = (mini_release / f"sources/{sid}.txt").read_text(encoding="utf-8")
         quote = next(s for s in g.objects(target, OA.hasSelector) if (s, RDF.type, OA.TextQuoteSelector) in g)
         start, end = int(g.value(pos, OA.start)), int(g.value(pos, OA.end))
         assert text[start:end] == str(g.value(quote, OA.exact))
@@ -100,8 +109,16 @@ def test_evidence_offsets_point_at_the_quote(mini_release: Path) -> None:
 def test_dates_keep_their_precision_in_rdf(mini_release: Path) -> None:
     g = Graph().parse(mini_release / "dprk-ld.nt", format="nt")
     f = URIRef("https://w3id.org/dprk-ld/id/finding/mini/sd-card-sentences")
-    assert g.value(f, DPRK.eventDate) == Literal("2024-07", datatype=XSD.gYearMonth)
-    assert g.value(f, DPRK.year) == Literal("2024", datatype=XSD.gYear)
+    month = URIRef("https://w3id.org/dprk-ld/id/time/2024-07")
+    assert list(g.objects(f, DPRK.time)) == [month]
+    assert (month, RDF.type, TIME.DateTimeInterval) in g
+    assert g.value(g.value(month, TIME.hasDateTimeDescription), TIME.unitType) == TIME.unitMonth
+    assert g.value(month, DPRK.earliest) == Literal("2024-07-01", datatype=XSD.date)
+    assert g.value(month, DPRK.latest) == Literal("2024-07-31", datatype=XSD.date)
+    assert g.value(f, DPRK.timeBasis) == URIRef("https://w3id.org/dprk-ld/vocab/time-bases/stated")
+    # the time model replaced these; only sources keep dcterms:temporal (the period they cover)
+    assert not list(g.subject_objects(DPRK.eventDate)) and not list(g.subject_objects(DPRK.year))
+    assert not [s for s in g.subjects(DCTERMS.temporal) if "/finding/" in str(s)]
     sentence = g.value(f, DPRK.sentence)
     assert g.value(sentence, DPRK["term"]) == Literal("P7Y", datatype=XSD.duration)
 

@@ -1,4 +1,4 @@
-"""The `dprk-ld` command line: build, check, validate, query, stats, link, serve."""
+"""The `dprk-ld` command line: build, check, check-claims, validate, query, stats, link, serve."""
 
 from __future__ import annotations
 
@@ -34,6 +34,27 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"ok: {len(project.findings)} findings from {len(project.sources)} sources, "
         f"{sum(len(f.quotes) for f in project.findings)} quotes located"
     )
+    return EXIT_OK
+
+
+def cmd_check_claims(args: argparse.Namespace) -> int:
+    """What curation still has to fill in (measures, periods, times, topics), apart from the other
+    problems. Exit 0: nothing; 1: only those; 2: other problems too (printed in full)."""
+    from dprk_ld.curation.errors import DataError
+    from dprk_ld.curation.load import load_project
+    from dprk_ld.curation.missing import pending_report, split_pending
+
+    try:
+        project = load_project(_root(args))
+    except DataError as exc:
+        pending, other = split_pending(exc.problems)
+        print(pending_report(exc.problems, listing=args.list))
+        if other:
+            print(DataError(other).report(), file=sys.stderr)
+            return EXIT_ERROR
+        return 1 if pending else EXIT_OK
+    print(pending_report([]))
+    print(f"ok: {len(project.findings)} findings")
     return EXIT_OK
 
 
@@ -253,6 +274,11 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="load and check the curated data without writing anything")
     _add_common(p)
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("check-claims", help="what is left to curate: measures, periods, times, topics")
+    _add_common(p)
+    p.add_argument("--list", action="store_true", help="list every finding and figure still lacking one")
+    p.set_defaults(func=cmd_check_claims)
 
     p = sub.add_parser("build", help="build, validate and write the release to dist/")
     _add_common(p)

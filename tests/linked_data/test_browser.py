@@ -128,7 +128,8 @@ def test_query_page_draws_a_chart_for_a_series(browser: Any, live_url: str) -> N
     browser.get(live_url + "/sparql")
     editor = browser.find_element(By.ID, "query")
     query = ("PREFIX dprk: <https://w3id.org/dprk-ld/ontology#>\n"
-             "SELECT ?year (COUNT(?f) AS ?n) WHERE { ?f dprk:year ?year } GROUP BY ?year ORDER BY ?year")
+             "SELECT ?year (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f dprk:time/dprk:earliest ?d "
+             "BIND(YEAR(?d) AS ?year) } GROUP BY ?year ORDER BY ?year")
     browser.execute_script("arguments[0].value = arguments[1];"
                            "arguments[0].dispatchEvent(new Event('input'));", editor, query)
     assert browser.find_elements(By.CSS_SELECTOR, "#highlight .tok-var")  # highlighted as typed

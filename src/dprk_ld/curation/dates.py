@@ -1,4 +1,6 @@
-"""Dates with their precision: a year is an xsd:gYear, a month an xsd:gYearMonth, a day an xsd:date."""
+"""Dates with their precision (a year, a month or a day) and periods, open at an end the source
+leaves open. Each has a canonical key (``2024``, ``2024-03-28``, ``2023-08-26--2025-06``,
+``2011-12--open``): the same time is the same key, wherever it occurs."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
+OPEN = "open"  # the key of an end a period leaves open
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -37,6 +40,19 @@ class Date:
         start = self.first_day
         nxt = _dt.date(start.year + (start.month == 12), start.month % 12 + 1, 1)
         return nxt - _dt.timedelta(days=1)
+
+    @property
+    def key(self) -> str:
+        """The canonical key of the calendar year, month or day: its lexical form."""
+        return self.lexical
+
+    @property
+    def earliest(self) -> _dt.date:
+        return self.first_day
+
+    @property
+    def latest(self) -> _dt.date:
+        return self.last_day
 
     def __str__(self) -> str:
         return self.lexical
@@ -77,7 +93,42 @@ class Period:
     start: Date | None
     end: Date | None
 
+    @property
+    def key(self) -> str:
+        """``start--end``, an open end written ``open``; a period that starts and ends on the same
+        date is that date (``2024-07``)."""
+        if self.start is not None and self.start == self.end:
+            return self.start.key
+        return f"{self.start.key if self.start else OPEN}--{self.end.key if self.end else OPEN}"
+
+    @property
+    def earliest(self) -> _dt.date | None:
+        """The first day the period can cover; None when it is open at its start."""
+        return self.start.first_day if self.start else None
+
+    @property
+    def latest(self) -> _dt.date | None:
+        """The last day the period can cover; None when it is open at its end."""
+        return self.end.last_day if self.end else None
+
     def years(self) -> list[int]:
+        """The calendar years it touches (only the given end's year when it is open)."""
         if self.start and self.end:
             return list(range(self.start.year, self.end.year + 1))
         return [d.year for d in (self.start, self.end) if d]
+
+
+#: a time as curated: a calendar year, month or day, or a period
+When = Date | Period
+
+
+def simplest(when: When) -> When:
+    """A period that starts and ends on the same date is that date; anything else as it is."""
+    if isinstance(when, Period) and when.start is not None and when.start == when.end:
+        return when.start
+    return when
+
+
+def years_of(when: When) -> list[int]:
+    """The calendar years a time touches."""
+    return [when.year] if isinstance(when, Date) else when.years()

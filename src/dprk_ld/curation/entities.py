@@ -12,6 +12,7 @@ from dprk_ld.curation.errors import Collector, Problem
 from dprk_ld.curation.fields import CODE_FIELDS, ENTITY_ATTRS, INSTRUMENT_TYPES, SLUG, as_list, text_of
 from dprk_ld.curation.links import read_links
 from dprk_ld.curation.model import ENTITY_KINDS, Entity, ExternalLink
+from dprk_ld.curation.successions import succession_fields
 from dprk_ld.curation.yamlio import YamlError, line_of, read_yaml
 
 #: system -> identifier -> the reference row that documents it
@@ -101,6 +102,7 @@ def _entity(kind: str, item: Any, path: Path, out: Collector) -> Entity | None:
         wikidata=str(item["wikidata"]) if item.get("wikidata") else None,
         geonames=str(item["geonames"]) if item.get("geonames") else None,
         codes=codes,
+        **succession_fields(item, lambda message: out.add(path, message, eid, line)),
     )
 
 

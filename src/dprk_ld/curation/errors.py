@@ -14,6 +14,8 @@ class Problem:
     message: str
     item: str | None = None  # the finding or entity concerned
     line: int | None = None
+    #: for a field that curation is still filling in, its rule (``dprk-ld check-claims`` counts them)
+    rule: str | None = None
 
     def __str__(self) -> str:
         where = self.file + (f":{self.line}" if self.line else "")
@@ -47,5 +49,6 @@ class Collector:
         except ValueError:
             return str(path)
 
-    def add(self, path: Path, message: str, item: str | None = None, line: int | None = None) -> None:
-        self.problems.append(Problem(self.rel(path), message, item, line))
+    def add(self, path: Path, message: str, item: str | None = None, line: int | None = None,
+            rule: str | None = None) -> None:
+        self.problems.append(Problem(self.rel(path), message, item, line, rule))

@@ -42,6 +42,8 @@ FINDING_FIELDS = {
     "date",
     "period",
     "as_of",
+    "undated",
+    "time_basis",
     "places",
     "perpetrators",
     "actors",
@@ -62,6 +64,10 @@ FINDING_FIELDS = {
     "status",
     "organization",
     "note",
+    "refers_to",
+    "follows",
+    "same_sentence",
+    "penalty",
 }
 REQUIRED_BY_KIND = {
     "statistic": ["quantities"],
@@ -86,6 +92,8 @@ CONCEPT_FIELDS = {  # finding field -> concept scheme
     "response": "response-types",
     "qualification": "legal-qualifications",
     "status": "statuses",
+    "time_basis": "time-bases",
+    "penalty": "penalties",
 }
 ACTOR_KINDS = {"org", "person"}
 ENTITY_FIELDS = {  # finding field -> allowed entity kinds
@@ -104,6 +112,7 @@ ENTITY_FIELDS = {  # finding field -> allowed entity kinds
 LIST_FIELDS = (
     "according_to", "places", "perpetrators", "actors", "targets", "addressees", "affected",
     "violations", "rights", "institutions", "instruments", "topics", "qualified_by",
+    "refers_to", "follows", "same_sentence", "penalty",
 )
 ENTITY_ATTRS = {
     "place": {
@@ -121,7 +130,8 @@ ENTITY_ATTRS = {
         "cow",
         "description",
     },
-    "org": {"id", "label", "alt", "ko", "type", "parent", "country", "wikidata", "description"},
+    "org": {"id", "label", "alt", "ko", "type", "parent", "country", "wikidata", "description",
+            "succeeded_by", "succession_date"},
     "person": {"id", "label", "alt", "ko", "description", "member_of", "wikidata"},
     "instrument": {"id", "label", "alt", "type", "jurisdiction", "description"},
     "topic": {"id", "label", "description"},

@@ -1,5 +1,6 @@
-"""Findings: their fields, the concepts and entities they name, their dates, quantities and
-sentences, and their quotes, each found verbatim and once in the body of the source's text."""
+"""Findings: their fields, the concepts and entities they name, their time (read by
+:mod:`~dprk_ld.curation.times`), figures (:mod:`~dprk_ld.curation.quantities`) and sentences, and
+their quotes, each found verbatim and once in the body of the source's text."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from dprk_ld.curation.dates import Date, Period, parse_date
 from dprk_ld.curation.errors import Collector
 from dprk_ld.curation.fields import (
     CONCEPT_FIELDS,
@@ -20,11 +20,13 @@ from dprk_ld.curation.fields import (
     SLUG,
     as_list,
     decimal_of,
-    opt_date,
     text_of,
 )
 from dprk_ld.curation.model import FINDING_KINDS, Entity, Finding, Quantity, Quote, Sentence, Source
+from dprk_ld.curation.quantities import read_quantities
+from dprk_ld.curation.relations import check_finding_fields
 from dprk_ld.curation.sources import locate, near_miss
+from dprk_ld.curation.times import Missing, Times, read_times
 from dprk_ld.curation.yamlio import YamlError, line_of, read_yaml
 
 Bad = Callable[[str], None]
@@ -111,32 +113,14 @@ def _check_references(
                 bad(f"{key}: {value!r} is a {other.kind}, not a {'/'.join(sorted(kinds))}")
 
 
-def _dates(item: dict[str, Any], bad: Bad) -> tuple[list[Date], Period | None, Date | None]:
-    """The finding's dates, its period and the date its figures hold as of."""
-    dates: list[Date] = []
-    period: Period | None = None
-    as_of: Date | None = None
-    try:
-        dates = [parse_date(d) for d in as_list(item.get("date"))]
-    except ValueError as exc:
-        bad(f"date: {exc}")
-    if item.get("period") is not None:
-        p = item["period"]
-        if not isinstance(p, dict) or set(p) - {"start", "end"} or not (p.get("start") or p.get("end")):
-            bad("period must be {start: ..., end: ...} with at least one of them")
-        else:
-            try:
-                period = Period(opt_date(p.get("start")), opt_date(p.get("end")))
-                if period.start and period.end and period.start.first_day > period.end.last_day:
-                    bad(f"period: start {period.start} is after end {period.end}")
-            except ValueError as exc:
-                bad(f"period: {exc}")
-    if item.get("as_of") is not None:
-        try:
-            as_of = parse_date(item["as_of"])
-        except ValueError as exc:
-            bad(f"as_of: {exc}")
-    return dates, period, as_of
+def _time_and_figures(
+    item: dict[str, Any], concepts: dict[str, set[str]], bad: Bad, missing: Missing
+) -> tuple[Times, list[Quantity]]:
+    """The finding's time, its topics, and its figures (which may take its time as their period)."""
+    times = read_times(item, bad, missing)
+    if not as_list(item.get("topics")):
+        missing("topic", "no topic: give at least one topic id in topics")
+    return times, read_quantities(item.get("quantities"), times.single(), concepts, bad, missing)
 
 
 def _quote(q: Any, source: Source, bad: Bad) -> Quote | None:
@@ -185,13 +169,16 @@ def _finding(
     def bad(message: str) -> None:
         out.add(path, message, label, line)
 
+    def missing(rule: str, message: str) -> None:
+        out.add(path, message, label, line, rule=rule)
+
     _check_fields(item, bad)
     summary = text_of(item.get("summary"))
     if item.get("summary") is not None and not summary:
         bad("summary must be text")
     _check_references(item, entities, concepts, bad)
-    dates, period, as_of = _dates(item, bad)
-    quantities = _quantities(item.get("quantities"), concepts, bad)
+    check_finding_fields(item, entities, bad)
+    times, quantities = _time_and_figures(item, concepts, bad, missing)
     sentences = _sentences(item.get("sentences"), concepts, bad)
     quotes = [q for q in (_quote(raw, source, bad) for raw in as_list(item.get("quotes"))) if q is not None]
     if len(out.problems) > problems_before:
@@ -207,10 +194,8 @@ def _finding(
         section=source.section_at(quotes[0].start),
         file=out.rel(path),
         line=line,
-        dates=dates,
+        **times.fields(),
         **{name: as_list(item.get(name)) for name in LIST_FIELDS},
-        period=period,
-        as_of=as_of,
         victims=text_of(item.get("victims")),
         quantities=quantities,
         sentences=sentences,
@@ -220,45 +205,6 @@ def _finding(
         organization=item.get("organization"),
         note=text_of(item.get("note")),
     )
-
-
-def _quantity(n: int, q: Any, concepts: dict[str, set[str]], bad: Bad) -> Quantity | None:
-    if not isinstance(q, dict):
-        bad(f"quantity {n} must be a mapping")
-        return None
-    unknown = set(q) - {"value", "min", "max", "unit", "qualifier", "counted"}
-    if unknown:
-        bad(f"quantity {n}: unknown field(s) {sorted(unknown)}")
-        return None
-    if q.get("unit") not in concepts.get("units", set()):
-        bad(f"quantity {n}: unknown unit {q.get('unit')!r}")
-        return None
-    if q.get("qualifier") not in concepts.get("quantity-qualifiers", set()):
-        bad(f"quantity {n}: unknown qualifier {q.get('qualifier')!r}")
-        return None
-    try:
-        value = decimal_of(q["value"]) if q.get("value") is not None else None
-        lo = decimal_of(q["min"]) if q.get("min") is not None else None
-        hi = decimal_of(q["max"]) if q.get("max") is not None else None
-    except ValueError as exc:
-        bad(f"quantity {n}: {exc}")
-        return None
-    if q["qualifier"] == "range":
-        if value is not None or lo is None or hi is None or lo > hi:
-            bad(f"quantity {n}: a range needs min <= max and no value")
-            return None
-    elif value is None or lo is not None or hi is not None:
-        bad(f"quantity {n}: give a value (min and max only with qualifier range)")
-        return None
-    if q.get("unit") == "count" and not text_of(q.get("counted")):
-        bad(f"quantity {n}: with unit count, say what was counted in 'counted'")
-        return None
-    return Quantity(q["unit"], q["qualifier"], value, lo, hi, text_of(q.get("counted")))
-
-
-def _quantities(raw: Any, concepts: dict[str, set[str]], bad: Bad) -> list[Quantity]:
-    found = (_quantity(n, q, concepts, bad) for n, q in enumerate(as_list(raw), 1))
-    return [q for q in found if q is not None]
 
 
 def _sentence(n: int, s: Any, concepts: dict[str, set[str]], bad: Bad) -> Sentence | None:

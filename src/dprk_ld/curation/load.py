@@ -11,34 +11,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Graph
-from rdflib.namespace import RDF, SKOS
-
 from dprk_ld.curation.entities import check_entities, load_entities, load_links, load_reference
 from dprk_ld.curation.errors import Collector, DataError, Problem
+from dprk_ld.curation.events import load_events
 from dprk_ld.curation.fields import as_list
 from dprk_ld.curation.findings import load_findings
 from dprk_ld.curation.links import check_links
 from dprk_ld.curation.model import Finding, Project, Retired, Source
+from dprk_ld.curation.relations import check_relations, failed_findings
 from dprk_ld.curation.sources import load_source
+from dprk_ld.curation.successions import check_successions
+from dprk_ld.curation.vocab import check_vocabulary, load_concepts
 from dprk_ld.curation.yamlio import YamlError, line_of, read_yaml
-
-
-def load_concepts(vocab_dir: Path) -> dict[str, set[str]]:
-    """Concept ids per scheme, read from the SKOS files in ontology/vocab/.
-
-    A scheme is known by the last segment of its IRI (``…/vocab/violation-types``), a concept by
-    the rest of its IRI after the scheme's (``…/vocab/violation-types/execution``)."""
-    graph = Graph()
-    for path in sorted(vocab_dir.glob("*.ttl")):
-        graph.parse(path, format="turtle")
-    schemes: dict[str, set[str]] = {}
-    for concept in graph.subjects(RDF.type, SKOS.Concept):
-        for scheme in graph.objects(concept, SKOS.inScheme):
-            s, c = str(scheme), str(concept)
-            if c.startswith(s + "/"):
-                schemes.setdefault(s.rsplit("/", 1)[-1], set()).add(c[len(s) + 1 :])
-    return schemes
 
 
 def _load_retired(path: Path, out: Collector) -> list[Retired]:
@@ -59,12 +43,13 @@ def _load_retired(path: Path, out: Collector) -> list[Retired]:
 
 
 def minted_paths(project: Project) -> set[str]:
-    """Paths under id/ of everything the data mints (findings, evidence, sources, entities)."""
+    """Paths under id/ of everything the data mints (findings, evidence, sources, entities, events)."""
     paths = {f"source/{s}" for s in project.sources}
     for f in project.findings:
         paths.add(f"finding/{f.key}")
         paths.update(f"evidence/{f.key}/{n}" for n in range(1, len(f.quotes) + 1))
     paths.update(f"{e.kind}/{e.id}" for e in project.entities.values())
+    paths.update(f"event/{e.id}" for e in project.events)
     return paths
 
 
@@ -95,6 +80,7 @@ def load_project(root: Path) -> Project:
     if not data.is_dir():
         raise DataError([Problem(str(data), "no data/ folder here")])
     concepts = load_concepts(root / "ontology" / "vocab")
+    out.problems.extend(check_vocabulary(concepts))
     dataset = _load_dataset(data, out)
     sources = _load_sources(data, out)
 
@@ -102,6 +88,7 @@ def load_project(root: Path) -> Project:
     links = load_links(root, external, out)
     entities = load_entities(sorted((data / "entities").glob("*.yaml")), out)
     check_entities(entities, concepts, external, codes, out)
+    out.problems.extend(check_successions(entities))
     out.problems.extend(check_links(links, entities, concepts))
     for src in sources.values():
         pub = entities.get(src.publisher)
@@ -115,9 +102,13 @@ def load_project(root: Path) -> Project:
     findings: list[Finding] = []
     for path in sorted((data / "findings").glob("*.yaml")):
         findings.extend(load_findings(path, sources, entities, concepts, out))
+    failed = failed_findings(out.problems)
+    out.problems.extend(check_relations(findings, failed))
+    events = load_events(root, findings, out, failed)
 
     retired = _load_retired(data / "retired.yaml", out)
-    project = Project(root, dataset, sources, findings, entities, concepts, retired, external, links)
+    project = Project(root, dataset, sources, findings, entities, concepts, retired, external, links,
+                      events=events)
     minted = minted_paths(project)
     for r in retired:
         if r.id in minted:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from dprk_ld.curation.dates import Date, Period
+from dprk_ld.curation.dates import Date, Period, When
 
 FINDING_KINDS: dict[str, str] = {
     "incident": "Incident",
@@ -83,6 +83,10 @@ class Quantity:
     minimum: Decimal | None = None
     maximum: Decimal | None = None
     counted: str | None = None
+    measure: str = ""  # a concept of vocab/measures
+    period: When | None = None  # the reference period: its own, or the finding's one time
+    ordinal: int | None = None  # a rank instead of a value ("the sixth")
+    alternatives: tuple[Decimal, ...] = ()  # the values of "40 or 50" (qualifier either)
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,8 @@ class Finding:
     dates: list[Date] = field(default_factory=list)
     period: Period | None = None
     as_of: Date | None = None
+    undated: str | None = None  # why the finding has no time, when the source dates nothing
+    time_basis: str = "stated"  # where its time comes from (vocab/time-bases)
     places: list[str] = field(default_factory=list)
     perpetrators: list[str] = field(default_factory=list)
     actors: list[str] = field(default_factory=list)
@@ -146,19 +152,23 @@ class Finding:
     status: str | None = None
     organization: str | None = None
     note: str | None = None
+    # relations to other findings, as curated: "<id>" in the same source or "<source>/<id>"
+    # (curation/relations.py checks and resolves them)
+    refers_to: list[str] = field(default_factory=list)
+    follows: list[str] = field(default_factory=list)
+    same_sentence: list[str] = field(default_factory=list)
+    penalty: list[str] = field(default_factory=list)  # penalties the law sets (vocab/penalties)
 
     @property
     def key(self) -> str:
         return f"{self.source}/{self.id}"
 
-    def years(self, covered: Period) -> list[int]:
-        """The years the finding concerns: from its dates, else the period the source covers."""
-        years: set[int] = {d.year for d in self.dates}
-        if self.period:
-            years.update(self.period.years())
-        if self.as_of:
-            years.add(self.as_of.year)
-        return sorted(years) if years else covered.years()
+    @property
+    def times(self) -> list[When]:
+        """Every time of the finding: its dates, its period and the date it held as of."""
+        found: list[When] = list(self.dates)
+        found += [w for w in (self.period, self.as_of) if w is not None]
+        return found
 
 
 @dataclass
@@ -179,6 +189,22 @@ class Entity:
     wikidata: str | None = None
     geonames: str | None = None
     codes: dict[str, str] = field(default_factory=dict)
+    succeeded_by: str | None = None  # org: the organization that took its place
+    succession_date: Date | None = None  # org: when, if a source says
+
+
+@dataclass
+class Event:
+    """A real-world event or state that findings report (data/events.yaml); each finding stays
+    one source's claim about it."""
+
+    id: str
+    label: str
+    findings: list[str]  # finding keys, "<source>/<id>"
+    file: str
+    line: int | None = None
+    description: str | None = None
+    state: bool = False  # a continuing state (a law in force, a membership): dates not compared
 
 
 @dataclass
@@ -211,3 +237,4 @@ class Project:
     retired: list[Retired]
     external_ids: dict[str, dict[str, str]]  # wikidata/geonames id -> reference row
     links: list[ExternalLink] = field(default_factory=list)  # data/reference/ links to publish
+    events: list[Event] = field(default_factory=list)  # data/events.yaml

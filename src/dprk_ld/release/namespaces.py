@@ -20,6 +20,7 @@ SCHEMA = Namespace("https://schema.org/")
 WD = Namespace("http://www.wikidata.org/entity/")
 VANN = Namespace("http://purl.org/vocab/vann/")
 BIBO = Namespace("http://purl.org/ontology/bibo/")
+QB = Namespace("http://purl.org/linked-data/cube#")
 
 DATASET_IRI = BASE + "dataset"
 
@@ -45,6 +46,7 @@ PREFIXES: dict[str, str] = {
     "wd": str(WD),
     "vann": str(VANN),
     "bibo": str(BIBO),
+    "qb": str(QB),
 }
 
 __all__ = [
@@ -61,6 +63,7 @@ __all__ = [
     "OWL",
     "PREFIXES",
     "PROV",
+    "QB",
     "RDF",
     "RDFS",
     "SCHEMA",

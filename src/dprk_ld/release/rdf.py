@@ -10,7 +10,10 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VO
 
 from dprk_ld.curation.dates import Date, Period
 from dprk_ld.curation.model import FINDING_KINDS, Entity, Finding, Project, Source
+from dprk_ld.release.claims import add_claims
+from dprk_ld.release.cube import add_series
 from dprk_ld.release.namespaces import BIBO, DATASET_IRI, DPRK, ID, OA, ORG, PREFIXES, VOCAB, WD
+from dprk_ld.release.time import add_finding_time, add_time
 
 GEONAMES = "https://sws.geonames.org/{}/"
 INSTRUMENT_CLASS = {
@@ -158,7 +161,6 @@ def add_entity(g: Graph, e: Entity, project: Project) -> None:
 
 def add_finding(g: Graph, f: Finding, project: Project) -> None:
     """A finding: what it says and when, who and what it names, its figures and its evidence."""
-    src = project.sources[f.source]
     node = finding_iri(f)
     g.add((node, RDF.type, DPRK.Finding))
     g.add((node, RDF.type, DPRK[FINDING_KINDS[f.kind]]))
@@ -168,16 +170,7 @@ def add_finding(g: Graph, f: Finding, project: Project) -> None:
     g.add((node, PROV.wasDerivedFrom, source_iri(f.source)))
     g.add((node, DPRK.section, ID[f"source/{f.source}/section/{f.section.id}"]))
     g.add((node, DPRK.certainty, concept("certainty", f.certainty)))
-    for d in f.dates:
-        g.add((node, DPRK.eventDate, date_literal(d)))
-    if f.period:
-        p = URIRef(f"{node}#period")
-        g.add((node, DCTERMS.temporal, p))
-        _period(g, p, f.period)
-    if f.as_of:
-        g.add((node, DPRK.asOf, date_literal(f.as_of)))
-    for year in f.years(src.covers):
-        g.add((node, DPRK.year, Literal(f"{year:04d}", datatype=XSD.gYear)))
+    add_finding_time(g, node, f)
     if f.victims:
         g.add((node, DPRK.victimDescription, en(f.victims)))
     if f.note:
@@ -231,8 +224,16 @@ def _quantities(g: Graph, node: URIRef, f: Finding) -> None:
         for prop, value in ((DPRK.value, q.value), (DPRK.minValue, q.minimum), (DPRK.maxValue, q.maximum)):
             if value is not None:
                 g.add((qn, prop, decimal_literal(value)))
+        for alternative in q.alternatives:
+            g.add((qn, DPRK.alternativeValue, decimal_literal(alternative)))
+        if q.ordinal is not None:
+            g.add((qn, DPRK.ordinal, Literal(q.ordinal, datatype=XSD.integer)))
         g.add((qn, DPRK.unit, concept("units", q.unit)))
         g.add((qn, DPRK.qualifier, concept("quantity-qualifiers", q.qualifier)))
+        if q.measure:
+            g.add((qn, DPRK.measure, concept("measures", q.measure)))
+        if q.period is not None:
+            g.add((qn, DPRK.referencePeriod, add_time(g, q.period)))
         if q.counted:
             g.add((qn, DPRK.counted, en(q.counted)))
 
@@ -319,4 +320,6 @@ def data_graph(project: Project) -> Graph:
     add_links(g, project)
     for f in project.findings:
         add_finding(g, f, project)
+    add_series(g, project)
+    add_claims(g, project)
     return g

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import Counter
 
 from dprk_ld.curation.coverage import sentences, uncovered
+from dprk_ld.curation.dates import years_of
 from dprk_ld.curation.model import Project
 
 
 def compute(project: Project) -> dict[str, dict[str, int]]:
-    """Counts of findings per source, kind, violation type, year and certainty, and quote coverage."""
+    """Counts of findings per source, kind, violation type, year (the years their own times touch;
+    "undated" for those without one) and certainty, and quote coverage."""
     per_source: Counter[str] = Counter()
     per_kind: Counter[str] = Counter()
     per_violation: Counter[str] = Counter()
@@ -21,8 +23,10 @@ def compute(project: Project) -> dict[str, dict[str, int]]:
         per_certainty[f.certainty] += 1
         for v in dict.fromkeys(f.violations):  # once each, in the order given (ties stay in order)
             per_violation[v] += 1
-        for y in f.years(project.sources[f.source].covers):
+        for y in sorted({y for when in f.times for y in years_of(when)}):
             per_year[str(y)] += 1
+        if f.undated is not None or not f.times:
+            per_year["undated"] += 1
     coverage = {}
     for sid in sorted(project.sources):
         total = len(sentences(project.sources[sid]))

@@ -1,5 +1,6 @@
-"""The landing page's figures: counts of findings by source, kind, violation type and year, and
-the small SVG bar charts that draw them (no script, nothing loaded from elsewhere)."""
+"""The landing page's figures: counts of findings by source, kind, violation type and year (the
+calendar years their own times touch; undated findings are in none), and the small SVG bar charts
+that draw them (no script, nothing loaded from elsewhere)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from markupsafe import Markup, escape
 
 from dprk_ld.release.namespaces import PREFIXES
 from dprk_ld.site.state import Site
+from dprk_ld.site.terms import labels
 
 #: figure key -> (title, query giving ?k, ?label and the count ?n of each bar)
 FIGURE_QUERIES = {
@@ -24,10 +26,10 @@ FIGURE_QUERIES = {
                   "SELECT ?k ?label (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a dprk:Finding ; "
                   "dprk:violationType ?k . ?k skos:prefLabel ?label FILTER(LANG(?label) = 'en') } "
                   "GROUP BY ?k ?label ORDER BY DESC(?n) ?label"),
-    "year": ("Findings per year",
-             "SELECT ?k ?label (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a dprk:Finding ; dprk:year ?k . "
-             "BIND(STR(?k) AS ?label) } GROUP BY ?k ?label ORDER BY ?label"),
 }
+#: every time of every finding, with the first and last day it can cover
+YEARS_QUERY = ("SELECT DISTINCT ?f ?e ?l WHERE { ?f a dprk:Finding ; dprk:time ?t . "
+               "OPTIONAL { ?t dprk:earliest ?e } OPTIONAL { ?t dprk:latest ?l } }")
 
 
 @dataclass
@@ -65,6 +67,24 @@ def bar_chart(title: str, bars: Sequence[Bar], width: int = 640) -> Markup:
     return Markup("".join(parts))
 
 
+def year_bars(s: Site) -> list[Bar]:
+    """Findings per calendar year: a finding counts in every year one of its times touches (a
+    period open at one end, in the year of the end it has); a bar links to its year's time entity
+    when the release has one."""
+    per_year: dict[int, set[str]] = {}
+    for r in s.store.query(YEARS_QUERY, use_default_graph_as_union=True, prefixes=PREFIXES):
+        ends = [int(r[v].value[:4]) for v in ("e", "l") if r[v] is not None]
+        if ends:
+            for year in range(min(ends), max(ends) + 1):
+                per_year.setdefault(year, set()).add(r["f"].value)
+    names = labels(s)
+    bars = []
+    for year in sorted(per_year):
+        iri = f"{s.base}id/time/{year:04d}"
+        bars.append(Bar(f"{year:04d}", len(per_year[year]), s.href(iri) if iri in names else None))
+    return bars
+
+
 def figures(s: Site) -> Figures:
     """The counts the landing page charts (by source, kind, violation type, year)."""
     def compute() -> Figures:
@@ -76,9 +96,10 @@ def figures(s: Site) -> Figures:
                 href = s.href(k.value) if isinstance(k, ox.NamedNode) else None
                 bars.append(Bar(r["label"].value, int(r["n"].value), href))
             out[key] = (title, bars)
+        out["year"] = ("Findings per year", year_bars(s))
         return out
 
     return s.cached("figures", compute)
 
 
-__all__ = ["FIGURE_QUERIES", "Bar", "Figures", "bar_chart", "figures"]
+__all__ = ["FIGURE_QUERIES", "YEARS_QUERY", "Bar", "Figures", "bar_chart", "figures", "year_bars"]

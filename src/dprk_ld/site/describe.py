@@ -43,7 +43,7 @@ XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 LABEL_PROPS = (RDFS.label, SKOS.prefLabel, DCTERMS.title, FOAF.name)
 NEIGHBOUR_PROPS = (RDF.type, *LABEL_PROPS, DPRK.summary, DCTERMS.identifier, DCTERMS.source,
-                   DPRK.year, DPRK.section, SKOS.inScheme, SKOS.notation)
+                   DPRK.time, DPRK.section, SKOS.inScheme, SKOS.notation)
 
 Triple = tuple[Any, Any, Any]
 

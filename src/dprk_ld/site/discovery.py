@@ -30,7 +30,7 @@ EXAMPLE_CLASSES = (DPRK.Finding, DPRK.SourceDocument, DPRK.Place, FOAF.Person, O
 VOCABULARIES = ("http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/2002/07/owl#",
                 "http://www.w3.org/ns/shacl#", "http://purl.org/ontology/bibo/")
 #: pages of the site that are not documents of a thing, listed first in the sitemap
-SITE_PAGES = ("/", "/sparql", "/ontology", "/shapes")
+SITE_PAGES = ("/", "/sparql", "/ontology", "/shapes", "/disagreements")
 MAX_SITEMAP_URLS = 50_000
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 

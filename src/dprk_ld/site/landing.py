@@ -17,7 +17,7 @@ from rdflib import URIRef
 from rdflib.namespace import FOAF, RDF, SKOS
 
 from dprk_ld.release.examples import ExampleQuery, load_queries
-from dprk_ld.release.namespaces import DPRK, ORG
+from dprk_ld.release.namespaces import DPRK, ORG, QB
 from dprk_ld.site.charts import bar_chart, figures
 from dprk_ld.site.render import render, script_json
 from dprk_ld.site.state import Site
@@ -28,7 +28,7 @@ DCAT_KEYWORD = "http://www.w3.org/ns/dcat#keyword"
 BROWSE_CLASSES: tuple[tuple[str, URIRef], ...] = (
     ("Sources", DPRK.SourceDocument), ("Places", DPRK.Place), ("Organizations", ORG.Organization),
     ("Persons", FOAF.Person), ("Legal instruments", DPRK.LegalInstrument), ("Topics", DPRK.Topic),
-    ("Concept schemes", SKOS.ConceptScheme))
+    ("Series of figures", QB.DataSet), ("Concept schemes", SKOS.ConceptScheme))
 MAX_VIOLATION_BARS = 20
 
 

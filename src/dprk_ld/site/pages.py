@@ -3,7 +3,7 @@
 :func:`resource_page` renders the description :func:`dprk_ld.site.describe.describe` gives
 (embedded in the page as JSON-LD): the resource's fields, a finding's quotes in the text that
 stands around them in their source, a source's findings section by section, and what refers to
-the resource.
+the resource; a series of figures adds its chart and points (:mod:`~dprk_ld.site.series`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS
 
 from dprk_ld.release.namespaces import DPRK, OA
+from dprk_ld.site.claims import claims_view
 from dprk_ld.site.render import alternates, embedded_jsonld, render
+from dprk_ld.site.series import series_view
 from dprk_ld.site.state import Site
 from dprk_ld.site.terms import (
     DESCRIPTION_PROPS,
@@ -166,6 +168,8 @@ def resource_page(s: Site, iri: str, g: Graph) -> str:
         other_labels=_other_labels(s, g, node),
         rows=rows_of(s, g, node, iri, hidden=hidden),
         incoming=incoming,
+        claims=claims_view(s, iri, g),
+        series=series_view(s, iri, g),
         evidence=evidence_of(s, g, node) if is_finding else [],
         sections=sections_of(s, g, node) if is_source else [],
         jsonld=embedded_jsonld(g),

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from dprk_ld import formats
 from dprk_ld.release.examples import ExampleQuery
+from dprk_ld.site.claims import disagreements_page
 from dprk_ld.site.landing import example_queries, landing_page
 from dprk_ld.site.render import script_json, static
 from dprk_ld.web.documents import cache_control, current_site, install
@@ -32,6 +33,13 @@ def landing() -> Response:
     """``/``: the landing page."""
     s = current_site()
     return Response(landing_page(s), content_type=formats.HTML.content_type,
+                    headers={"Cache-Control": cache_control(s)})
+
+
+def disagreements() -> Response:
+    """``/disagreements``: every disagreement between sources that the build found."""
+    s = current_site()
+    return Response(disagreements_page(s), content_type=formats.HTML.content_type,
                     headers={"Cache-Control": cache_control(s)})
 
 
@@ -57,6 +65,7 @@ def register(app: Flask) -> None:
     install(app)
     bp = Blueprint("pages", __name__)
     bp.add_url_rule("/", "landing", landing, methods=["GET", "HEAD"])
+    bp.add_url_rule("/disagreements", "disagreements", disagreements, methods=["GET", "HEAD"])
     app.register_blueprint(bp)
     app.add_template_global(current_examples, "example_queries")
     app.add_template_global(examples_json, "examples_json")
@@ -65,4 +74,5 @@ def register(app: Flask) -> None:
     app.add_template_global(static, "static")
 
 
-__all__ = ["current_examples", "examples_json", "landing", "public_url", "register", "site_base"]
+__all__ = ["current_examples", "disagreements", "examples_json", "landing", "public_url", "register",
+           "site_base"]
