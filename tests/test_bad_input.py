@@ -10,25 +10,16 @@ import pytest
 import yaml
 
 from dprk_ld.cli import main
-from dprk_ld.curation.errors import DataError, Problem
+from dprk_ld.curation.errors import Problem
 from dprk_ld.curation.load import load_project
 from dprk_ld.release.build import build_release
+from dprk_ld.testing import edit_fixture as edit
+from dprk_ld.testing import load_problems as problems
 
 FINDINGS = "data/findings/mini.yaml"
 ENTITIES = "data/entities/entities.yaml"
 
 
-def edit(root: Path, rel: str, old: str, new: str) -> None:
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture changed: {old!r} not in {rel}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def problems(root: Path) -> list[Problem]:
-    with pytest.raises(DataError) as info:
-        load_project(root)
-    return info.value.problems
 
 
 def only(root: Path) -> Problem:

@@ -25,6 +25,7 @@ from dprk_ld.curation.load import load_project
 from dprk_ld.curation.model import Event, Finding, Quantity, Section
 from dprk_ld.release.namespaces import DPRK, ID, ORG, VOCAB
 from dprk_ld.release.rdf import data_graph
+from dprk_ld.testing import edit_fixture as edit
 
 EVENTS = "data/events.yaml"
 MINI = "data/findings/mini.yaml"
@@ -170,12 +171,6 @@ def test_the_id_of_a_disagreement_is_derived_from_what_it_is() -> None:
 
 # --- errors in the curated input name the file, the item and the line ---------------------------
 
-
-def edit(root: Path, rel: str, old: str, new: str) -> None:
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture changed: {old!r} not in {rel}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def only(root: Path) -> Problem:

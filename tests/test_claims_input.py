@@ -12,26 +12,17 @@ import pytest
 
 from dprk_ld.cli import main
 from dprk_ld.curation.dates import Date, Period
-from dprk_ld.curation.errors import DataError, Problem
+from dprk_ld.curation.errors import Problem
 from dprk_ld.curation.load import load_project
 from dprk_ld.curation.missing import only_pending, pending_report
+from dprk_ld.testing import edit_fixture as edit
+from dprk_ld.testing import load_problems as problems
 
 FINDINGS = "data/findings/mini.yaml"
 MEASURES = "ontology/vocab/measures.ttl"
 TREATIES = "{measure: human-rights-treaties-ratified, value: 5, unit: count, qualifier: exact, counted: human rights treaties ratified}"  # noqa: E501
 
 
-def edit(root: Path, rel: str, old: str, new: str) -> None:
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture changed: {old!r} not in {rel}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def problems(root: Path) -> list[Problem]:
-    with pytest.raises(DataError) as info:
-        load_project(root)
-    return info.value.problems
 
 
 def only(root: Path, item: str) -> Problem:

@@ -357,3 +357,24 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(timeout=20)
+
+
+def edit_fixture(root: Path, rel: str, old: str, new: str) -> None:
+    """Replace the first ``old`` by ``new`` in the file ``rel`` of a copied fixture tree (an
+    AssertionError if the fixture no longer holds ``old``)."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture changed: {old!r} not in {rel}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def load_problems(root: Path) -> list[Any]:
+    """The problems the data of ``root`` is refused for (an AssertionError if it loads)."""
+    from dprk_ld.curation.errors import DataError
+    from dprk_ld.curation.load import load_project
+
+    try:
+        load_project(root)
+    except DataError as exc:
+        return list(exc.problems)
+    raise AssertionError(f"the data of {root} loaded without a problem")
