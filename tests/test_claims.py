@@ -254,6 +254,17 @@ def test_a_finding_about_a_law_may_say_its_penalty(mini: Path) -> None:
             VOCAB["penalties/death"]) in g
 
 
+def test_a_finding_may_name_a_body_it_concerns(mini: Path) -> None:
+    """``concerns``: a body the finding is about in no other role (here, the ministry)."""
+    edit(mini, MINI_B, "    perpetrators: [ministry-of-social-security]\n",
+         "    concerns: [ministry-of-social-security]\n")
+    g = data_graph(load_project(mini))
+    finding = ID["finding/mini-b/ministry-applies-law-to-returnees"]
+    assert (finding, DPRK.concerns, ID["org/ministry-of-social-security"]) in g
+    edit(mini, MINI_B, "    concerns: [ministry-of-social-security]\n", "    concerns: [no-such-body]\n")
+    assert "no-such-body" in only(mini).message
+
+
 def test_a_penalty_comes_from_the_penalties_scheme(mini: Path) -> None:
     edit(mini, MINI_B, "    penalty: death\n", "    penalty: hanging\n")
     p = only(mini)

@@ -49,6 +49,7 @@ FINDING_FIELDS = {
     "actors",
     "targets",
     "addressees",
+    "concerns",
     "victims",
     "affected",
     "violations",
@@ -102,6 +103,7 @@ ENTITY_FIELDS = {  # finding field -> allowed entity kinds
     "actors": ACTOR_KINDS,
     "targets": ACTOR_KINDS,
     "addressees": ACTOR_KINDS,
+    "concerns": ACTOR_KINDS,
     "qualified_by": ACTOR_KINDS,
     "places": {"place"},
     "instruments": {"instrument"},
@@ -110,7 +112,8 @@ ENTITY_FIELDS = {  # finding field -> allowed entity kinds
 }
 #: finding fields holding a list of ids (a single id is accepted too), copied as they are
 LIST_FIELDS = (
-    "according_to", "places", "perpetrators", "actors", "targets", "addressees", "affected",
+    "according_to", "places", "perpetrators", "actors", "targets", "addressees", "concerns",
+    "affected",
     "violations", "rights", "institutions", "instruments", "topics", "qualified_by",
     "refers_to", "follows", "same_sentence", "penalty",
 )

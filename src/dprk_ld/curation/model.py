@@ -137,6 +137,7 @@ class Finding:
     actors: list[str] = field(default_factory=list)
     targets: list[str] = field(default_factory=list)
     addressees: list[str] = field(default_factory=list)
+    concerns: list[str] = field(default_factory=list)  # bodies it is about, in no other role
     victims: str | None = None
     affected: list[str] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)

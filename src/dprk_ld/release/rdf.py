@@ -189,6 +189,7 @@ def _finding_entities(g: Graph, node: URIRef, f: Finding, ent: dict[str, Entity]
         (DPRK.actor, f.actors),
         (DPRK.target, f.targets),
         (DPRK.addressee, f.addressees),
+        (DPRK.concerns, f.concerns),
         (DPRK.qualifiedBy, f.qualified_by),
         (DCTERMS.spatial, f.places),
         (DPRK.instrument, f.instruments),
