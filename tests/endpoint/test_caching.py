@@ -72,7 +72,10 @@ def test_syntax_errors_are_cached_too(app_factory) -> None:
     app = app_factory()
     client = app.test_client()
     counter = CountingPool(app)
-    for _ in range(3):
+    for _ in range(3):  # valid SPARQL 1.1 grammar that only the engine refuses (a bad language tag)
+        assert client.get(q('SELECT * WHERE { ?s ?p "a"@en-a }')).status_code == 400
+    assert counter.calls == 1
+    for _ in range(3):  # refused by the grammar before any worker sees it
         assert client.get(q("SELECT * WHERE { ?s ?p }")).status_code == 400
     assert counter.calls == 1
 

@@ -1,4 +1,4 @@
-"""The lexer-based pre-checks: query form, SERVICE, depth, top-level LIMIT, lookup shape."""
+"""The pre-checks on the parse: query form, top-level LIMIT and dataset clause, depth, lookup shape."""
 
 from __future__ import annotations
 

@@ -234,9 +234,13 @@ def test_the_engine_crashes_on_deep_nesting_without_the_check() -> None:
 @pytest.mark.parametrize("opener,closer", [("{", "}"), ("(", ")"), ("[", "]")])
 def test_nesting_depth_limit(app, client, opener: str, closer: str) -> None:
     pids = set(app.extensions["dprk_ld"].pool.pids)
+    # each a query the grammar allows, nested past the limit: groups, brackets in an expression,
+    # blank node property lists
     deep = "SELECT * WHERE " + "{" * 5000 + "}" * 5000
-    if opener != "{":
+    if opener == "(":
         deep = "SELECT * WHERE { FILTER " + opener * 5000 + "1" + closer * 5000 + " }"
+    elif opener == "[":
+        deep = "SELECT * WHERE { ?s ?p " + "[ ?p " * 5000 + "1" + " ]" * 5000 + " }"
     err = assert_error_shape(client.get(q(deep)), 400, "query_too_deep")
     assert err["details"]["limit"] == 64
     assert set(app.extensions["dprk_ld"].pool.pids) == pids  # no worker died

@@ -1,57 +1,40 @@
-"""Pre-checks: what the engine must never see, decided before it sees the query.
+"""Pre-checks: what the engine must never see, decided before it sees the query, on a parse of
+the SPARQL 1.1 grammar (``sparql_parser``):
 
-A light lexer reads the query text (and its ``\\u``-unescaped form, when it holds escapes):
+* size (bytes of UTF-8), a NUL character, an empty text;
+* a text that is not a SPARQL 1.1 query: ``query_syntax``, with its line and column;
+* brackets nested deeper than a limit (the engine crashes on a few thousand): refused as soon
+  as the parse reaches the limit;
+* ``SERVICE`` anywhere in the query (any spelling, escape, graph name, SILENT, any depth):
+  refused, because the engine would make an outbound request; so is a text that is no query
+  but holds the keyword, or holds ``SERVICEx:y {`` / ``SERVICE:{``, which the engine (not the
+  grammar) reads as SERVICE;
+* updates (``INSERT``, ``LOAD`` ...): refused and never executed;
+* chains of operators (``UNION``, ``OPTIONAL``, ``MINUS``, ``BIND``, ``FILTER``, ``||``, ``&&``,
+  ``!``, arithmetic, path steps ...) longer than a limit: the engine recurses once per operator.
 
-* size (bytes of UTF-8) and nesting depth of ``{ ( [`` (the engine crashes on a few thousand);
-* ``SERVICE`` in any case and form (IRI, variable, ``SILENT``, ``\\u`` escapes), anywhere in the
-  query: refused, because the engine would make an outbound request;
-* updates (``INSERT``, ``LOAD`` ...), by any route: refused and never executed.
+Codepoint escapes (``\\u0053ERVICE``) are replaced before parsing, as the grammar says. The
+engine reads them only inside strings and IRIs, so a text that holds escapes is parsed a second
+time that way: both readings must be queries, and a refusal of either stands.
 
-* chains of operators (``UNION``, ``OPTIONAL``, ``MINUS``, ``||``, ``&&``, ``!``, path steps
-  ...) longer than a limit: the engine recurses over them and a few thousand crash it.
-
-It also says whether a query is a bounded lookup (``lookup.read``, the one recogniser) and gives
-the text the web process may run for it (``lookup.canonical_text``).
+The checks also say whether a query is a bounded lookup (``lookup.read``, on the tokens of the
+parse) and give the text the web process may run for it (``lookup.canonical_text``).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from dprk_ld.endpoint import lookup
-from dprk_ld.endpoint.errors import QueryError, refused, too_large, update_refused
+from dprk_ld.endpoint.errors import refused, too_large, update_refused
 from dprk_ld.endpoint.limits import Limits
+from dprk_ld.endpoint.sparql_lexer import KEYWORDS, NUMBERS, Source, Token
+from dprk_ld.endpoint.sparql_parser import parse, service_refused
 
-#: words and signs that make the engine recurse once more when they are chained
-CHAIN_WORDS = frozenset({"UNION", "OPTIONAL", "MINUS", "BIND", "FILTER"})
-CHAIN_SIGNS = frozenset("!|&/^+*-")
-QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 UPDATE_WORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 )
-
-_TOKEN_RE = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\[\s\S]|"(?!""))*\"\"\"
-             |'''(?:[^'\\]|\\[\s\S]|'(?!''))*'''
-             |"(?:[^"\\\n\r]|\\[\s\S])*"
-             |'(?:[^'\\\n\r]|\\[\s\S])*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]*)
-  | (?P<number>[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
-  | (?P<pname>(?:[^\W\d_](?:[\w.\-]*[\w\-])?)?:(?:(?:[\w\-:%]|\\.)(?:(?:[\w.\-:%]|\\.)*(?:[\w\-:%]|\\.))?)?)
-  | (?P<word>[^\W\d]\w*)
-  | (?P<open>[{(\[])
-  | (?P<close>[})\]])
-  | (?P<other>[\s\S])
-    """,
-    re.VERBOSE,
-)
-_ESCAPE_RE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_SAME_KIND = frozenset({"iri", "var", "string", "bnode"})
 
 
 @dataclass
@@ -63,10 +46,10 @@ class Analysis:
     dataset_clause: bool = False  # FROM / FROM NAMED at the top level
     top_limit: int | None = None  # LIMIT n of the outermost query
     max_depth: int = 0
-    unterminated: bool = False
-    tokens: list[tuple[str, str]] = field(default_factory=list, repr=False)
     escaped: bool = False  # the text holds \\u escapes
-    operators: int = 0  # tokens that chain (see CHAIN_WORDS, CHAIN_SIGNS)
+    operators: int = 0  # operators that chain (see precheck's docstring)
+    lexed: list[Token] = field(default_factory=list, repr=False)  # the parser's tokens
+    _tokens: list[tuple[str, str]] | None = field(default=None, repr=False)
 
     @property
     def is_update(self) -> bool:
@@ -76,6 +59,15 @@ class Analysis:
     def kind(self) -> str:
         """``results`` (SELECT, ASK) or ``graph`` (CONSTRUCT, DESCRIBE)."""
         return "graph" if self.form in ("CONSTRUCT", "DESCRIBE") else "results"
+
+    @property
+    def tokens(self) -> list[tuple[str, str]]:
+        """The parser's tokens as ``lookup.read`` takes them: (kind, text) with the kinds
+        ``word`` (a keyword), ``iri``, ``pname``, ``var``, ``number``, ``string``, ``bnode``,
+        ``open`` / ``close`` (a bracket) and ``other`` (a sign; ``@`` before a language tag)."""
+        if self._tokens is None:
+            self._tokens = lookup_tokens(self.lexed)
+        return self._tokens
 
     def bounded(self, max_offset: int) -> bool:
         """True if the query is one triple pattern (see :func:`lookup.read`)."""
@@ -88,104 +80,56 @@ class Analysis:
         return lookup.canonical_text(found) if found is not None else None
 
 
-def _scan(text: str) -> Analysis:
-    result = Analysis()
-    depth = 0
-    prologue = True
-    expect_limit = False
-    tokens: list[tuple[str, str]] = []
-    for match in _TOKEN_RE.finditer(text):
-        kind = match.lastgroup or "other"
-        if kind in ("ws", "comment"):
-            continue
-        tokens.append((kind, match.group()))
-        if kind == "open":
-            depth += 1
-            if depth > result.max_depth:
-                result.max_depth = depth
-            expect_limit = False
-            prologue = False
-            continue
-        if kind == "close":
-            depth = max(0, depth - 1)
-            expect_limit = False
-            continue
-        if kind == "word":
-            word = match.group().upper()
-            if prologue:
-                if word in ("BASE", "PREFIX"):
-                    continue
-                prologue = False
-                result.form = word
-            if depth == 0:
-                if word == "FROM":
-                    result.dataset_clause = True
-                expect_limit = word == "LIMIT"
-                continue
-        elif kind == "number" and expect_limit and depth == 0:
-            try:
-                result.top_limit = int(match.group())
-            except ValueError:
-                result.top_limit = None
-        elif kind == "other" and match.group() in "\"'<":
-            # a quote that opens no complete string: the engine will refuse the query anyway
-            if match.group() != "<":
-                result.unterminated = True
-        elif prologue and kind not in ("pname", "iri"):
-            prologue = False
-        expect_limit = False
-    result.tokens = tokens
-    result.service = _has_service(tokens)
-    result.operators = sum(1 for k, v in tokens if (k == "word" and v.upper() in CHAIN_WORDS)
-                           or (k == "other" and v in CHAIN_SIGNS))
-    return result
+def lookup_tokens(lexed: list[Token]) -> list[tuple[str, str]]:
+    """``lexed`` in the (kind, text) pairs of :attr:`Analysis.tokens`."""
+    out: list[tuple[str, str]] = []
+    add = out.append
+    for kind, value, _start, _end in lexed:
+        if kind in _SAME_KIND:
+            add((kind, value))
+        elif kind in KEYWORDS or kind == "a":
+            add(("word", value))
+        elif kind in ("pname_ns", "pname_ln"):
+            add(("pname", value))
+        elif kind in NUMBERS:
+            add(("number", value))
+        elif kind in ("{", "(", "["):
+            add(("open", kind))
+        elif kind in ("}", ")", "]"):
+            add(("close", kind))
+        elif kind == "nil" or kind == "anon":
+            out.extend((("open", value[0]), ("close", value[-1])))
+        elif kind == "langtag":
+            out.extend((("other", "@"), ("word", value[1:])))
+        elif kind == "^^":
+            out.extend((("other", "^"), ("other", "^")))
+        elif kind not in ("end", "error"):
+            add(("other", value))
+    return out
 
 
-def _has_service(tokens: Sequence[tuple[str, str]]) -> bool:
-    """Whether a SERVICE keyword is among the tokens. The engine reads a keyword at the start of a
-    longer run of letters ("SERVICEx:{" is SERVICE, "x:" and "{"), so a word that starts with
-    SERVICE counts, and so does a prefixed name that does where a SERVICE clause could go: not
-    after PREFIX, and before what a SERVICE clause names (``{``, an IRI, a variable, SILENT). This
-    is the courtesy of a clear refusal; the wall is the workers' sandbox."""
-    for index, (kind, text) in enumerate(tokens):
-        if text[:7].upper() != "SERVICE":
-            continue
-        if kind == "word":
-            return True
-        if kind == "pname":
-            before = tokens[index - 1] if index else ("", "")
-            after = tokens[index + 1] if index + 1 < len(tokens) else ("", "")
-            if before[1].upper() != "PREFIX" and (
-                    after[0] in ("iri", "var") or after == ("open", "{")
-                    or after[1].upper() == "SILENT" or after[1][:1] in ("<", "?", "$", "{")):
-                return True
-    return False
-
-
-def analyse(text: str) -> Analysis:
-    """Lex ``text`` (and its ``\\u``-unescaped form, if different) for the pre-checks."""
-    result = _scan(text)
-    unescaped = _ESCAPE_RE.sub(_unescape_one, text)
-    if unescaped != text:
-        result.escaped = True
-        other = _scan(unescaped)
+def analyse(text: str, limits: Limits | None = None) -> Analysis:
+    """Parse ``text`` (and, when it holds codepoint escapes, its reading by the engine) for the
+    pre-checks. Raises ``QueryError`` for a text that is no query (or one refused while
+    it is read: too deep, SERVICE where the grammar has no place for it)."""
+    max_depth = (limits or Limits()).max_depth
+    source = Source(text)
+    found = parse(source, max_depth)
+    result = Analysis(form=found.form, service=found.service,
+                      dataset_clause=found.dataset_clause, top_limit=found.top_limit,
+                      max_depth=found.max_depth, escaped=source.escaped,
+                      operators=found.operators, lexed=found.tokens)
+    if source.escaped and not (found.is_update or found.service):  # else refused anyway
+        other = parse(Source(text, escapes_first=False), max_depth, engine=True)
         result.service = result.service or other.service
-        result.max_depth = max(result.max_depth, other.max_depth)
         result.dataset_clause = result.dataset_clause or other.dataset_clause
+        result.max_depth = max(result.max_depth, other.max_depth)
         result.operators = max(result.operators, other.operators)
-        if other.form in UPDATE_WORDS:
+        if other.is_update:
             result.form = other.form
         if other.top_limit != result.top_limit:
             result.top_limit = None
     return result
-
-
-def _unescape_one(match: re.Match[str]) -> str:
-    code = int(match.group(1) or match.group(2), 16)
-    try:
-        return chr(code)
-    except ValueError:
-        return "\ufffd"
 
 
 def check_query(query: str, limits: Limits) -> Analysis:
@@ -197,17 +141,18 @@ def check_query(query: str, limits: Limits) -> Analysis:
         raise too_large(limits.max_query_bytes, "query_too_large")
     if not query.strip():
         raise refused("missing_query", "The query is empty.")
-    found = analyse(query)
+    found = analyse(query, limits)
     if found.is_update:
         raise update_refused()
     if found.service:
-        raise QueryError("service_refused", "SERVICE (federated query) is not allowed on this "
-                         "endpoint: it never makes an outbound request.")
+        raise service_refused()
     if found.operators > limits.max_operators:
-        raise refused("query_too_complex", f"The query chains {found.operators} operators (UNION, "
-                      f"OPTIONAL, MINUS, BIND, FILTER, ! | & / ^ + * -); the limit is "
-                      f"{limits.max_operators}.", limit=limits.max_operators)
-    if found.max_depth > limits.max_depth:
+        raise refused("query_too_complex", f"The query chains {found.operators} operators "
+                      f"(UNION, OPTIONAL, MINUS, BIND, FILTER, || && ! + - * /, path / | ^ ! "
+                      f"* + ?); the limit is {limits.max_operators}.",
+                      limit=limits.max_operators)
+    if found.max_depth > limits.max_depth:  # pragma: no cover - the parse refuses it first
         raise refused("query_too_deep", f"The query nests brackets {found.max_depth} deep; the "
                       f"limit is {limits.max_depth}.", limit=limits.max_depth)
     return found
+

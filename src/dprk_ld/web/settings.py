@@ -100,7 +100,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_QUERY_BYTES", 64 * 1024, int, "bytes of a query"),
     Setting("MAX_DEPTH", 64, int, "nesting depth of brackets in a query"),
     Setting("MAX_OPERATORS", 1000, int,
-            "operators a query may chain (UNION, OPTIONAL, MINUS, BIND, FILTER, ! | & / ^ + * -)"),
+            "operators a query may chain (UNION, OPTIONAL, MINUS, BIND, FILTER, || && ! + - * /, "
+            "and path / | ^ * + ?)"),
     Setting("MAX_URL_BYTES", 200 * 1024, int, "bytes of a request's query string"),
     Setting("MAX_BODY_BYTES", MIB, int, "bytes of a request body"),
     Setting("MAX_PARAMS", 64, int, "parameters in a query string or form"),
