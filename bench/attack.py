@@ -89,7 +89,7 @@ function init(args)
   agent = args[3]
   agents = tonumber(args[4])
   counter = tonumber(tid) - 1
-  s2xx, s429, s503, sother, retry = 0, 0, 0, 0, 0
+  s2xx, s429, s503, sother, retry, busy = 0, 0, 0, 0, 0, 0
 end
 function request()
   counter = counter + stride
@@ -100,23 +100,26 @@ function request()
 end
 function response(status, headers, body)
   if status >= 200 and status < 300 then s2xx = s2xx + 1
-  elseif status == 429 then s429 = s429 + 1
+  elseif status == 429 then
+    s429 = s429 + 1
+    if body and string.find(body, "queries running", 1, true) then busy = busy + 1 end
   elseif status == 503 then s503 = s503 + 1
   else sother = sother + 1 end
   if headers["retry-after"] or headers["Retry-After"] then retry = retry + 1 end
 end
 function done(summary, latency, requests)
-  local c = {s2xx = 0, s429 = 0, s503 = 0, sother = 0, retry = 0}
+  local c = {s2xx = 0, s429 = 0, s503 = 0, sother = 0, retry = 0, busy = 0}
   for _, t in ipairs(threads) do
     for k, _ in pairs(c) do c[k] = c[k] + (t:get(k) or 0) end
   end
   io.write(string.format(
     'BENCH-JSON {"requests": %d, "seconds": %f, "errors_other": %d, "p50_ms": %f, '
-    .. '"p99_ms": %f, "200": %d, "429": %d, "503": %d, "other": %d, "retry_after": %d}\n',
+    .. '"p99_ms": %f, "200": %d, "429": %d, "503": %d, "other": %d, "retry_after": %d, '
+    .. '"429_concurrent": %d}\n',
     summary.requests, summary.duration / 1e6,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
     latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    c.s2xx, c.s429, c.s503, c.sother, c.retry))
+    c.s2xx, c.s429, c.s503, c.sother, c.retry, c.busy))
 end
 """
 
@@ -296,6 +299,27 @@ def tree_rss(root: int) -> int:
     return total
 
 
+def tree_pss(root: int) -> int:
+    """Bytes of proportional set size of process ``root`` and its descendants: each shared page
+    counted once in all (a forked query worker shares most of its pages with its web process,
+    which resident sizes count again in every worker)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) * 1024
+        todo.extend(children.get(pid, []))
+    return total
+
+
 def big_result(server: Any, rows: int) -> Result:
     """One query of ``rows`` rows of six terms (about 200 MB of JSON when not cut), read and
     dropped; the server tree's resident memory before and at its peak while it was answered."""
@@ -402,12 +426,14 @@ def soak(server: Any, opts: argparse.Namespace, subjects: list[str]) -> Result:
         flooder=run_wrk(server, heavy(), opts.soak_seconds + 5, 8, "flooder")))
     flooder.start()
     memory: list[tuple[float, int]] = []
+    pss: list[int] = []
     stop = threading.Event()
 
     def sample() -> None:
         start = time.monotonic()
         while not stop.wait(5):
             memory.append((time.monotonic() - start, tree_rss(server.proc.pid)))
+            pss.append(tree_pss(server.proc.pid))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -423,12 +449,15 @@ def soak(server: Any, opts: argparse.Namespace, subjects: list[str]) -> Result:
         flooder.join()
     errors = sum(m["requests"] - m["200"] + m["errors_other"] for m in minutes)
     mb = [rss / 1e6 for _, rss in memory]
+    pss_mb = [p / 1e6 for p in pss]
     return {"minutes": [{"rps": m["rps"], "p99_ms": m["p99_ms"], "errors": m["requests"] - m["200"]
                          + m["errors_other"], "statuses": statuses(m)} for m in minutes],
             "benign_errors": errors, "benign_answers": sum(m["200"] for m in minutes),
             "attackers": statuses_, "flooder": flood_box.get("flooder"),
             "memory_mb": {"first_minute": max(mb[:12], default=0), "last_minute":
-                          max(mb[-12:], default=0), "peak": max(mb, default=0)}}
+                          max(mb[-12:], default=0), "peak": max(mb, default=0)},
+            "pss_mb": {"first_minute": max(pss_mb[:12], default=0), "last_minute":
+                       max(pss_mb[-12:], default=0), "peak": max(pss_mb, default=0)}}
 
 
 SCENARIOS: dict[str, Callable[[Any, argparse.Namespace, list[str]], Result]] = {
@@ -470,6 +499,8 @@ def statuses(result: Result | None) -> str:
     if "requests" not in result:  # a tally by status
         return ", ".join(f"{k}: {v}" for k, v in sorted(result.items())) or "none"
     parts = [f"{k}: {result[k]}" for k in ("200", "429", "503", "other") if result.get(k)]
+    if result.get("429_concurrent"):
+        parts.append(f"{result['429_concurrent']} of the 429 for queries already running")
     if result.get("retry_after"):
         parts.append(f"Retry-After on {result['retry_after']}")
     if result.get("errors_other"):
@@ -514,7 +545,9 @@ ROWS: list[tuple[str, str, str, Callable[[Any], str] | str]] = [
     ("soak", "benign errors (not 200)", "soak.benign_errors", "{}"),
     ("soak", "benign req/s, each minute", "soak.minutes",
      lambda ms: " ".join(f"{m['rps']:.0f}" for m in ms)),
-    ("soak", "memory MB: first minute, last minute, peak", "soak.memory_mb",
+    ("soak", "resident MB (shared pages once per process): first minute, last, peak",
+     "soak.memory_mb", lambda m: f"{m['first_minute']:.0f}, {m['last_minute']:.0f}, {m['peak']:.0f}"),
+    ("soak", "proportional MB (shared pages once): first minute, last, peak", "soak.pss_mb",
      lambda m: f"{m['first_minute']:.0f}, {m['last_minute']:.0f}, {m['peak']:.0f}"),
     ("soak", "attackers' answers", "soak.attackers", statuses),
     ("soak", "flooder's answers", "soak.flooder", statuses),
@@ -571,7 +604,7 @@ def verdicts(results: dict[str, Result]) -> list[str]:
         growth = ours["big"]["growth_mb"]
         out.append(f"big: resident memory grew {growth:.0f} MB ({met(growth < 200)})")
     if "soak" in ours:
-        soaked, mem = ours["soak"], ours["soak"]["memory_mb"]
+        soaked, mem = ours["soak"], ours["soak"].get("pss_mb") or ours["soak"]["memory_mb"]
         drift = mem["last_minute"] - mem["first_minute"]
         out.append(f"soak: {soaked['benign_errors']} benign errors in {soaked['benign_answers']} "
                    f"answers ({met(soaked['benign_errors'] == 0)}); memory from "

@@ -252,3 +252,18 @@ class _Sized:
 
     def __init__(self, size: int, reserved: int) -> None:
         self.config = PoolConfig(size=size, reserved=reserved)
+
+
+def _pid(_store: Any, _job: Any) -> int:
+    return os.getpid()
+
+
+def test_a_worker_is_replaced_after_its_share_of_jobs() -> None:
+    pool = QueryPool(ox.Store(), _pid, PoolConfig(size=1, reserved=0, recycle_after=3))
+    try:
+        first = [pool.run(None) for _ in range(3)]
+        assert len(set(first)) == 1  # one worker ran three jobs
+        assert pool.run(None) not in first  # then a fresh one took its place
+        assert len(pool.pids) == 1
+    finally:
+        pool.close()

@@ -1,12 +1,10 @@
 """Query workers: processes that run queries and can be killed and replaced.
 
-pyoxigraph cannot cancel a query from Python, and some queries block inside the engine (a
-cartesian product, an unbounded property path, an ORDER BY over millions of rows). So the web
-process never evaluates a query itself: it hands each :class:`~dprk_ld.endpoint.evaluate.Job` to a worker
-process forked from it (the store is shared copy-on-write, so a worker starts in milliseconds
-whatever the size of the data) and waits for the answer with a deadline. A worker that passes
-the deadline, or grows past its memory cap, is killed (SIGKILL) and replaced by a fresh fork;
-the request gets a ``query_timeout`` error. Other requests go on with the other workers meanwhile.
+pyoxigraph cannot cancel a query from Python, and some queries block inside the engine. So the
+web process hands each :class:`~dprk_ld.endpoint.evaluate.Job` to a worker process forked from it
+(the store shared copy-on-write: a worker starts in milliseconds) and waits for the answer with a
+deadline. A worker that passes the deadline, or grows past its memory cap, is killed (SIGKILL) and
+replaced by a fresh fork, as is one that has run ``recycle_after`` jobs.
 
 A worker cannot open a socket (``sandbox``: a seccomp filter installed right after the fork), so
 no query, whatever it says, makes it reach the network; it evaluates in a thread with a large
@@ -21,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import logging
 import multiprocessing
 import os
@@ -54,6 +53,7 @@ class PoolConfig:
     poll_interval: float = 0.05
     max_waiting: int = 16  # requests that may wait for a free worker; more get "busy" at once
     reserved: int = 2  # workers a heavy client's job may not take (kept for the others)
+    recycle_after: int = 1000  # jobs after which a worker is replaced by a fresh fork
     renice_after: float = 0.5  # seconds after which a running query gets a lower CPU priority
     long_nice: int = 19  # the niceness of a long runner: the least CPU when others want it
 
@@ -121,6 +121,9 @@ def _child_main(
     for other in inherited:
         with contextlib.suppress(OSError):
             other.close()
+    # the objects inherited from the web process are left out of this process's collections, so
+    # that the collector does not write to (and so copy) every page it shares with its parent
+    gc.freeze()
     _die_with_parent()
     if os.getppid() != parent_pid:  # the parent died before the death signal was armed
         os._exit(0)
@@ -170,6 +173,7 @@ class _Worker:
         self.poller = select.poll()  # one poll object per worker: cheaper than conn.poll()
         self.poller.register(conn.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
         self.niced = False  # running a long query at a lower CPU priority
+        self.jobs = 0  # jobs it has run
 
     def ready(self, timeout: float) -> bool:
         return bool(self.poller.poll(max(0, int(timeout * 1000))))
@@ -302,7 +306,12 @@ class QueryPool:
                 self._waiting -= 1
 
     def _give_back(self, worker: _Worker) -> None:
-        """An idle worker again, at the normal priority (a fresh one if it cannot be restored)."""
+        """An idle worker again, at the normal priority; a fresh one if it cannot be restored or
+        has run ``recycle_after`` jobs (a worker's memory only grows: it copies shared pages)."""
+        worker.jobs += 1
+        if worker.jobs >= self.config.recycle_after:
+            self._replace(worker)
+            return
         if worker.niced:
             try:
                 _set_niceness(worker.pid, 0)
