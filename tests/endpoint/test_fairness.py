@@ -267,3 +267,24 @@ def test_a_worker_is_replaced_after_its_share_of_jobs() -> None:
         assert len(pool.pids) == 1
     finally:
         pool.close()
+
+
+def _grow(_store: Any, megabytes: int) -> int:
+    """Write ``megabytes`` of pages of its own, kept (as a worker's heap keeps what it wrote)."""
+    _KEPT.append(bytearray(megabytes * 1024 * 1024))
+    return os.getpid()
+
+
+_KEPT: list[bytearray] = []
+
+
+def test_a_worker_that_grew_its_own_pages_is_replaced() -> None:
+    pool = QueryPool(ox.Store(), _grow, PoolConfig(size=1, reserved=0,
+                                                   recycle_private=16 * 1024 * 1024))
+    try:
+        first = pool.run(1)
+        assert pool.run(1) == first  # 2 MiB of its own: kept
+        assert pool.run(24) == first  # this job ran there, then the worker is replaced
+        assert pool.run(1) != first
+    finally:
+        pool.close()

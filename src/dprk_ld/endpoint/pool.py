@@ -4,11 +4,10 @@ pyoxigraph cannot cancel a query from Python, and some queries block inside the 
 web process hands each :class:`~dprk_ld.endpoint.evaluate.Job` to a worker process forked from it
 (the store shared copy-on-write: a worker starts in milliseconds) and waits for the answer with a
 deadline. A worker that passes the deadline, or grows past its memory cap, is killed (SIGKILL) and
-replaced by a fresh fork, as is one that has run ``recycle_after`` jobs.
+replaced by a fresh fork, as is one that has run ``recycle_after`` jobs or grown its own pages.
 
-A worker cannot open a socket (``sandbox``: a seccomp filter installed right after the fork), so
-no query, whatever it says, makes it reach the network; it evaluates in a thread with a large
-stack, since the engine recurses over the query.
+A worker cannot open a socket (``sandbox``: a seccomp filter installed right after the fork); it
+evaluates in a thread with a large stack, since the engine recurses over the query.
 
 The memory cap is enforced twice: ``RLIMIT_AS`` inside the worker (an allocation beyond it fails
 and the worker dies) and the parent's watch of the worker's resident memory while it waits.
@@ -18,13 +17,11 @@ A worker also dies with its parent (``PR_SET_PDEATHSIG``) and when its pipe clos
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import gc
 import logging
 import multiprocessing
 import os
 import queue
-import resource
 import select
 import signal
 import threading
@@ -36,12 +33,15 @@ from typing import Any
 
 from dprk_ld.endpoint.errors import QueryError, internal_error, unavailable
 from dprk_ld.endpoint.forkguard import ForkGuard
+from dprk_ld.endpoint.processes import die_with_parent as _die_with_parent
+from dprk_ld.endpoint.processes import limit_memory as _limit_memory
+from dprk_ld.endpoint.processes import private_bytes as _private
+from dprk_ld.endpoint.processes import rss as _rss
+from dprk_ld.endpoint.processes import set_niceness as _set_niceness
 from dprk_ld.endpoint.sandbox import deny_network
 
 log = logging.getLogger(__name__)
 
-_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
-_PR_SET_PDEATHSIG = 1
 
 
 @dataclass
@@ -54,54 +54,9 @@ class PoolConfig:
     max_waiting: int = 16  # requests that may wait for a free worker; more get "busy" at once
     reserved: int = 2  # workers a heavy client's job may not take (kept for the others)
     recycle_after: int = 1000  # jobs after which a worker is replaced by a fresh fork
+    recycle_private: int = 32 * 1024 * 1024  # pages of its own a worker may gain, then replaced
     renice_after: float = 0.5  # seconds after which a running query gets a lower CPU priority
     long_nice: int = 19  # the niceness of a long runner: the least CPU when others want it
-
-
-def _rss(pid: int) -> int | None:
-    try:
-        with open(f"/proc/{pid}/statm", "rb") as fh:
-            return int(fh.read().split()[1]) * _PAGE
-    except (OSError, ValueError, IndexError):
-        return None
-
-
-def _vm_size() -> int | None:
-    try:
-        with open("/proc/self/statm", "rb") as fh:
-            return int(fh.read().split()[0]) * _PAGE
-    except (OSError, ValueError, IndexError):
-        return None
-
-
-def _set_niceness(pid: int, nice: int) -> None:
-    """Set the niceness of every thread of process ``pid``: on Linux a niceness belongs to a
-    thread, and a worker evaluates in a thread of its own, not in the one whose id is ``pid``."""
-    try:
-        tasks = [int(t) for t in os.listdir(f"/proc/{pid}/task")]
-    except (OSError, ValueError):
-        tasks = [pid]
-    for tid in tasks:
-        with contextlib.suppress(ProcessLookupError):  # a thread that just ended
-            os.setpriority(os.PRIO_PROCESS, tid, nice)
-
-
-def _die_with_parent() -> None:
-    with contextlib.suppress(Exception):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-
-
-def _limit_memory(cap: int) -> None:
-    size = _vm_size()
-    if size is None:
-        return
-    limit = size + cap
-    with contextlib.suppress(ValueError, OSError):
-        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 #: the stack of the thread that evaluates in a worker: the engine recurses over the query, and a
@@ -170,6 +125,7 @@ class _Worker:
         self.process = process
         self.conn = conn
         self.baseline = _rss(process.pid or 0) or 0
+        self.private = _private(process.pid or 0)
         self.poller = select.poll()  # one poll object per worker: cheaper than conn.poll()
         self.poller.register(conn.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
         self.niced = False  # running a long query at a lower CPU priority
@@ -306,10 +262,12 @@ class QueryPool:
                 self._waiting -= 1
 
     def _give_back(self, worker: _Worker) -> None:
-        """An idle worker again, at the normal priority; a fresh one if it cannot be restored or
-        has run ``recycle_after`` jobs (a worker's memory only grows: it copies shared pages)."""
+        """An idle worker again, at the normal priority; a fresh one if it cannot be restored, has
+        run ``recycle_after`` jobs or holds ``recycle_private`` bytes more of pages of its own than
+        at its start (a worker's memory only grows: it copies the pages it shares as it writes)."""
         worker.jobs += 1
-        if worker.jobs >= self.config.recycle_after:
+        if worker.jobs >= self.config.recycle_after or \
+                _private(worker.pid) - worker.private > self.config.recycle_private:
             self._replace(worker)
             return
         if worker.niced:
