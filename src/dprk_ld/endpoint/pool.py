@@ -54,7 +54,7 @@ class PoolConfig:
     max_waiting: int = 16  # requests that may wait for a free worker; more get "busy" at once
     reserved: int = 2  # workers a heavy client's job may not take (kept for the others)
     recycle_after: int = 1000  # jobs after which a worker is replaced by a fresh fork
-    recycle_private: int = 32 * 1024 * 1024  # pages of its own a worker may gain, then replaced
+    recycle_private: int = 256 * 1024 * 1024  # pages of its own a worker may gain, then replaced
     renice_after: float = 0.5  # seconds after which a running query gets a lower CPU priority
     long_nice: int = 19  # the niceness of a long runner: the least CPU when others want it
 
