@@ -35,7 +35,6 @@ from dprk_ld.endpoint.errors import QueryError, internal_error, unavailable
 from dprk_ld.endpoint.forkguard import ForkGuard
 from dprk_ld.endpoint.processes import die_with_parent as _die_with_parent
 from dprk_ld.endpoint.processes import limit_memory as _limit_memory
-from dprk_ld.endpoint.processes import private_bytes as _private
 from dprk_ld.endpoint.processes import rss as _rss
 from dprk_ld.endpoint.processes import set_niceness as _set_niceness
 from dprk_ld.endpoint.sandbox import deny_network
@@ -54,7 +53,7 @@ class PoolConfig:
     max_waiting: int = 16  # requests that may wait for a free worker; more get "busy" at once
     reserved: int = 2  # workers a heavy client's job may not take (kept for the others)
     recycle_after: int = 1000  # jobs after which a worker is replaced by a fresh fork
-    recycle_private: int = 256 * 1024 * 1024  # pages of its own a worker may gain, then replaced
+    recycle_private: int = 256 * 1024 * 1024  # resident bytes a worker may gain, then replaced
     renice_after: float = 0.5  # seconds after which a running query gets a lower CPU priority
     long_nice: int = 19  # the niceness of a long runner: the least CPU when others want it
 
@@ -125,7 +124,6 @@ class _Worker:
         self.process = process
         self.conn = conn
         self.baseline = _rss(process.pid or 0) or 0
-        self.private = _private(process.pid or 0)
         self.poller = select.poll()  # one poll object per worker: cheaper than conn.poll()
         self.poller.register(conn.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
         self.niced = False  # running a long query at a lower CPU priority
@@ -263,11 +261,11 @@ class QueryPool:
 
     def _give_back(self, worker: _Worker) -> None:
         """An idle worker again, at the normal priority; a fresh one if it cannot be restored, has
-        run ``recycle_after`` jobs or holds ``recycle_private`` bytes more of pages of its own than
-        at its start (a worker's memory only grows: it copies the pages it shares as it writes)."""
+        run ``recycle_after`` jobs or grown its resident memory by more than ``recycle_private``
+        bytes since its start (read from /proc/<pid>/statm, as the memory watch does)."""
         worker.jobs += 1
         if worker.jobs >= self.config.recycle_after or \
-                _private(worker.pid) - worker.private > self.config.recycle_private:
+                (_rss(worker.pid) or 0) - worker.baseline > self.config.recycle_private:
             self._replace(worker)
             return
         if worker.niced:

@@ -1,5 +1,5 @@
 """What a query worker's parent reads and sets of a process, from ``/proc`` and the kernel:
-resident and private memory, niceness of every thread, the death signal, the address-space cap."""
+resident memory, niceness of every thread, the death signal, the address-space cap."""
 
 from __future__ import annotations
 
@@ -19,14 +19,6 @@ def rss(pid: int) -> int | None:
             return int(fh.read().split()[1]) * _PAGE
     except (OSError, ValueError, IndexError):
         return None
-
-
-def private_bytes(pid: int) -> int:
-    """Bytes of the pages of ``pid`` no other process shares (written since its fork), or 0."""
-    with contextlib.suppress(OSError, ValueError, IndexError), \
-            open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
-        return sum(int(line.split()[1]) * 1024 for line in fh if line.startswith(b"Private_"))
-    return 0
 
 
 def _vm_size() -> int | None:
