@@ -303,21 +303,31 @@ def tree_pss(root: int) -> int:
     """Bytes of proportional set size of process ``root`` and its descendants: each shared page
     counted once in all (a forked query worker shares most of its pages with its web process,
     which resident sizes count again in every worker)."""
+    return sum(pss_by_role(root).values())
+
+
+def pss_by_role(root: int) -> dict[str, int]:
+    """Proportional set size of ``root``'s tree by role: ``master`` (``root`` itself), ``web``
+    (its children: the web server processes, with their caches) and ``workers`` (their children:
+    the query processes), plus ``workers_n``, how many query processes there were."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             with contextlib.suppress(OSError, IndexError, ValueError):
                 ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
                 children.setdefault(ppid, []).append(int(entry))
-    total, todo = 0, [root]
+    out = {"master": 0, "web": 0, "workers": 0}
+    todo, count = [(root, 0)], 0
     while todo:
-        pid = todo.pop()
+        pid, depth = todo.pop()
+        role = ("master", "web", "workers")[min(depth, 2)]
+        count += depth >= 2
         with contextlib.suppress(OSError, IndexError, ValueError):
             for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Pss:"):
-                    total += int(line.split()[1]) * 1024
-        todo.extend(children.get(pid, []))
-    return total
+                    out[role] += int(line.split()[1]) * 1024
+        todo.extend((child, depth + 1) for child in children.get(pid, []))
+    return {**out, "workers_n": count}
 
 
 def big_result(server: Any, rows: int) -> Result:
@@ -414,7 +424,9 @@ def big(server: Any, opts: argparse.Namespace, subjects: list[str]) -> Result:
 
 
 def soak(server: Any, opts: argparse.Namespace, subjects: list[str]) -> Result:
-    """``--soak-seconds`` of benign load (32 connections, 64 clients, one ``wrk`` run a minute)
+    """``--soak-seconds`` of benign load (32 connections, each its own client: one ``wrk`` thread
+    and User-Agent per connection, as a polite client sends one query at a time; one ``wrk`` run a
+    minute)
     beside 4 attackers keeping cross products in flight and one client flooding heavy aggregates
     (8 connections): benign answers other than 200, and the server tree's resident memory,
     sampled every 5 s."""
@@ -427,13 +439,15 @@ def soak(server: Any, opts: argparse.Namespace, subjects: list[str]) -> Result:
     flooder.start()
     memory: list[tuple[float, int]] = []
     pss: list[int] = []
+    roles: list[dict[str, int]] = []
     stop = threading.Event()
 
     def sample() -> None:
         start = time.monotonic()
         while not stop.wait(5):
             memory.append((time.monotonic() - start, tree_rss(server.proc.pid)))
-            pss.append(tree_pss(server.proc.pid))
+            roles.append(pss_by_role(server.proc.pid))
+            pss.append(roles[-1]["master"] + roles[-1]["web"] + roles[-1]["workers"])
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -442,7 +456,7 @@ def soak(server: Any, opts: argparse.Namespace, subjects: list[str]) -> Result:
         for k in range(max(1, opts.soak_seconds // 60)):
             part = texts[k::max(1, opts.soak_seconds // 60)]
             minutes.append(run_wrk(server, part, min(60, opts.soak_seconds), 32, "benign",
-                                   agents=BENIGN))
+                                   threads=32, agents=32))
     finally:
         stop.set()
         statuses_ = attackers.stop()
@@ -457,7 +471,18 @@ def soak(server: Any, opts: argparse.Namespace, subjects: list[str]) -> Result:
             "memory_mb": {"first_minute": max(mb[:12], default=0), "last_minute":
                           max(mb[-12:], default=0), "peak": max(mb, default=0)},
             "pss_mb": {"first_minute": max(pss_mb[:12], default=0), "last_minute":
-                       max(pss_mb[-12:], default=0), "peak": max(pss_mb, default=0)}}
+                       max(pss_mb[-12:], default=0), "peak": max(pss_mb, default=0)},
+            "pss_by_role_mb": by_role(roles)}
+
+
+def by_role(samples: list[dict[str, int]]) -> dict[str, Any]:
+    """Each role's proportional MB, the largest of each minute (12 samples of 5 s)."""
+    out: dict[str, Any] = {}
+    for role in ("master", "web", "workers", "workers_n"):
+        scale = 1 if role == "workers_n" else 1e6
+        out[role] = [round(max(s[role] for s in samples[i:i + 12]) / scale, 1)
+                     for i in range(0, len(samples), 12)]
+    return out
 
 
 SCENARIOS: dict[str, Callable[[Any, argparse.Namespace, list[str]], Result]] = {
@@ -549,6 +574,10 @@ ROWS: list[tuple[str, str, str, Callable[[Any], str] | str]] = [
      "soak.memory_mb", lambda m: f"{m['first_minute']:.0f}, {m['last_minute']:.0f}, {m['peak']:.0f}"),
     ("soak", "proportional MB (shared pages once): first minute, last, peak", "soak.pss_mb",
      lambda m: f"{m['first_minute']:.0f}, {m['last_minute']:.0f}, {m['peak']:.0f}"),
+    ("soak", "proportional MB by role, each minute: web processes", "soak.pss_by_role_mb.web",
+     lambda xs: " ".join(f"{x:.0f}" for x in xs)),
+    ("soak", "proportional MB by role, each minute: query processes", "soak.pss_by_role_mb.workers",
+     lambda xs: " ".join(f"{x:.0f}" for x in xs)),
     ("soak", "attackers' answers", "soak.attackers", statuses),
     ("soak", "flooder's answers", "soak.flooder", statuses),
 ]

@@ -18,6 +18,7 @@ from dprk_ld.curation.fields import as_list
 from dprk_ld.curation.findings import load_findings
 from dprk_ld.curation.links import check_links
 from dprk_ld.curation.model import Finding, Project, Retired, Source
+from dprk_ld.curation.publisher import PublisherError, publisher_of
 from dprk_ld.curation.relations import check_relations, failed_findings
 from dprk_ld.curation.sources import load_source
 from dprk_ld.curation.successions import check_successions
@@ -55,7 +56,11 @@ def minted_paths(project: Project) -> set[str]:
 
 def _load_dataset(data: Path, out: Collector) -> dict[str, object]:
     try:
-        return read_yaml(data / "dataset.yaml") or {}
+        dataset = read_yaml(data / "dataset.yaml") or {}
+        publisher_of(dataset)
+        return dataset
+    except PublisherError as exc:
+        out.add(data / "dataset.yaml", str(exc))
     except YamlError as exc:
         out.add(data / "dataset.yaml", str(exc), line=exc.line)
     except FileNotFoundError:

@@ -23,6 +23,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, VOID, XSD
 
 from dprk_ld import formats
+from dprk_ld.curation.publisher import publisher_of
 from dprk_ld.release.namespaces import BASE, DATASET_IRI, GRAPH, ID, PREFIXES, SPDX
 from dprk_ld.release.rdf import new_graph
 from dprk_ld.release.turtle import turtle
@@ -138,7 +139,7 @@ def describe(
     if dataset.get("description"):
         g.add((ds, DCTERMS.description, Literal(" ".join(str(dataset["description"]).split()), lang="en")))
     g.add((ds, DCTERMS.license, URIRef(str(dataset.get("license")))))
-    g.add((ds, DCTERMS.publisher, Literal(str(dataset.get("publisher", "")))))
+    g.add((ds, DCTERMS.publisher, Literal(publisher_of(dataset).name)))
     g.add((ds, FOAF.homepage, URIRef(str(dataset.get("homepage", BASE)))))
     if dataset.get("issued"):
         g.add((ds, DCTERMS.issued, Literal(str(dataset["issued"]), datatype=XSD.date)))

@@ -83,6 +83,8 @@ def sparql_service(cfg: Mapping[str, Any], release: ServedRelease,
         memory_cap=int(float(cfg["QUERY_MEMORY_MB"]) * 1024 * 1024),
         max_waiting=int(cfg["QUEUE_MAX"]),
         reserved=int(cfg["RESERVED_WORKERS"]),
+        recycle_after=int(cfg["WORKER_JOBS"]),
+        recycle_private=int(float(cfg["WORKER_GROWTH_MB"]) * 1024 * 1024),
     ))
     return sparql_views.SparqlService(
         release=release,

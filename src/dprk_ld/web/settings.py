@@ -76,6 +76,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("QUERY_WORKERS", 6, int, "query processes per web server process"),
     Setting("QUERY_TIMEOUT", 10.0, float, "seconds a query may run"),
     Setting("QUERY_MEMORY_MB", 1024, int, "MiB a query process may grow by"),
+    Setting("WORKER_JOBS", 1000, int,
+            "queries after which a query process is replaced by a fresh one"),
+    Setting("WORKER_GROWTH_MB", 256, int,
+            "MiB of resident memory a query process may gain over its start before it is "
+            "replaced (checked between queries)"),
     Setting("QUEUE_TIMEOUT", None, float,
             "seconds a query may wait for a free query process (default: QUERY_TIMEOUT)"),
     Setting("RESERVED_WORKERS", 2, int,
