@@ -185,6 +185,10 @@ def start_ours(dist: Path, opts: argparse.Namespace, root: Path = ROOT,
     """Our server from the checkout ``root`` (its own .venv): this one, or ``--before``'s."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DPRK_LD_")}
+    if getattr(opts, "one_client_unlimited", False):
+        # this bench is one client with many connections, measuring speed: the per-client
+        # limits (measured by bench/attack.py) would turn most of its heavier queries into 429s
+        env.update({"DPRK_LD_CLIENT_QUERIES": "100000", "DPRK_LD_CLIENT_BUDGET": "1e9"})
     if opts.wsgi == "gunicorn":  # the same app under gunicorn (gthread), for the server choice
         env.update({"DPRK_LD_DIST": str(dist),
                     **({"DPRK_LD_QUERY_WORKERS": str(opts.query_workers)} if opts.query_workers
@@ -262,7 +266,9 @@ def run_wrk(server: Server, texts: list[str], seconds: int, connections: int,
     for line in out.stdout.splitlines():
         if line.startswith("BENCH-JSON "):
             result = json.loads(line[len("BENCH-JSON "):])
-            result["rps"] = result["requests"] / max(result["seconds"], 1e-9)
+            # answers, not requests: a 429 or 503 is not throughput
+            result["rps"] = ((result["requests"] - result["errors_status"])
+                             / max(result["seconds"], 1e-9))
             return result
     raise RuntimeError("wrk printed no result:\n" + out.stdout + out.stderr)
 
@@ -353,6 +359,9 @@ def main(argv: list[str] | None = None) -> int:
                         "side as dprk-ld-before, e.g. the commit before a change")
     parser.add_argument("--modes", default="distinct,repeated",
                         help="comma-separated: distinct, repeated")
+    parser.add_argument("--fair", dest="one_client_unlimited", action="store_false",
+                        help="keep our server's per-client limits (CLIENT_QUERIES, CLIENT_BUDGET): "
+                        "wrk is one client, so most heavier queries then get 429, not answers")
     parser.add_argument("--json", type=Path, default=ROOT / ".bench" / "results.json")
     opts = parser.parse_args(argv)
 
