@@ -1,4 +1,5 @@
-"""The `dprk-ld` command line: build, check, check-claims, validate, query, stats, link, serve."""
+"""The `dprk-ld` command line: build, check, check-claims, concepts, validate, query, stats, link,
+serve."""
 
 from __future__ import annotations
 
@@ -86,6 +87,21 @@ def build(root: Path, dist: Path | None = None, quiet: bool = False) -> int:
             f"release written to {built.dist}: {built.triples} triples, {built.findings} findings",
             file=sys.stderr,
         )
+    return EXIT_OK
+
+
+def cmd_concepts(args: argparse.Namespace) -> int:
+    """The ids of the concepts whose id or labels hold the words given (for a findings file)."""
+    from dprk_ld.curation.vocab import find_concepts
+
+    found = find_concepts(_root(args) / "ontology" / "vocab", " ".join(args.words), args.scheme)
+    for scheme, cid, label, others in found:
+        more = f"  (also: {'; '.join(others)})" if others else ""
+        print(f"{scheme}/{cid}\t{label}{more}")
+    if not found:
+        print(f"no concept matches {' '.join(args.words)!r}"
+              + (f" in scheme {args.scheme!r}" if args.scheme else ""), file=sys.stderr)
+        return 1
     return EXIT_OK
 
 
@@ -267,6 +283,14 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--root", default=".", help="project folder holding data/, ontology/, shapes/")
 
 
+def _add_concepts(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("concepts", help="find concept ids by label: dprk-ld concepts forced labour")
+    p.add_argument("words", nargs="+", help="words of the id or of a label (any language)")
+    p.add_argument("--scheme", help="only this scheme (e.g. violation-types, rights, topics)")
+    _add_common(p)
+    p.set_defaults(func=cmd_concepts)
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dprk-ld", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -280,6 +304,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list every finding and figure still lacking one")
     p.set_defaults(func=cmd_check_claims)
 
+    _add_concepts(sub)
     p = sub.add_parser("build", help="build, validate and write the release to dist/")
     _add_common(p)
     p.add_argument("--dist", help="output folder (default: <root>/dist)")

@@ -13,6 +13,7 @@ from dprk_ld.curation.fields import CODE_FIELDS, ENTITY_ATTRS, INSTRUMENT_TYPES,
 from dprk_ld.curation.links import read_links
 from dprk_ld.curation.model import ENTITY_KINDS, Entity, ExternalLink
 from dprk_ld.curation.successions import succession_fields
+from dprk_ld.curation.suggest import did_you_mean
 from dprk_ld.curation.yamlio import YamlError, line_of, read_yaml
 
 #: system -> identifier -> the reference row that documents it
@@ -74,7 +75,8 @@ def _entity(kind: str, item: Any, path: Path, out: Collector) -> Entity | None:
         return None
     for key in item:
         if key not in ENTITY_ATTRS[kind]:
-            out.add(path, f"unknown field {key!r} for a {kind}", eid, line)
+            out.add(path, f"unknown field {key!r} for a {kind}"
+                    f"{did_you_mean(key, ENTITY_ATTRS[kind])}", eid, line)
             ok = False
     if not text_of(item.get("label")):
         out.add(path, "missing field 'label'", eid, line)
@@ -120,7 +122,9 @@ class _EntityCheck:
             return
         other = self.entities.get(target)
         if other is None:
-            self.bad(e, f"{field}: unknown {'/'.join(sorted(kinds))} {target!r}")
+            hint = did_you_mean(target, [o.id for o in self.entities.values() if o.kind in kinds],
+                                {o.id: o.label for o in self.entities.values() if o.kind in kinds})
+            self.bad(e, f"{field}: unknown {'/'.join(sorted(kinds))} {target!r}{hint}")
         elif other.kind not in kinds:
             self.bad(e, f"{field}: {target!r} is a {other.kind}, not a {'/'.join(sorted(kinds))}")
 

@@ -15,6 +15,7 @@ from dprk_ld.curation.errors import Collector
 from dprk_ld.curation.fields import SLUG, as_list, text_of
 from dprk_ld.curation.model import Event, Finding
 from dprk_ld.curation.relations import is_known
+from dprk_ld.curation.suggest import did_you_mean
 from dprk_ld.curation.yamlio import YamlError, line_of, read_yaml
 
 EVENTS_FILE = Path("data/events.yaml")
@@ -71,7 +72,8 @@ def _event(item: Any, path: Path, known: Callable[[str], bool], out: Collector) 
         bad(f"bad or missing id {eid!r} (lowercase words joined by hyphens)")
     for key in item:
         if key not in EVENT_FIELDS:
-            bad(f"unknown field {key!r} (an event has {', '.join(sorted(EVENT_FIELDS))})")
+            bad(f"unknown field {key!r} (an event has {', '.join(sorted(EVENT_FIELDS))})"
+                f"{did_you_mean(key, EVENT_FIELDS)}")
     label = text_of(item.get("label"))
     if not label:
         bad("missing field 'label'")

@@ -26,8 +26,9 @@ from dprk_ld.curation.model import FINDING_KINDS, Entity, Finding, Quantity, Quo
 from dprk_ld.curation.quantities import read_quantities
 from dprk_ld.curation.relations import check_finding_fields
 from dprk_ld.curation.sources import locate, near_miss
+from dprk_ld.curation.suggest import did_you_mean, scheme_labels, where_it_stops
 from dprk_ld.curation.times import Missing, Times, read_times
-from dprk_ld.curation.yamlio import YamlError, line_of, read_yaml
+from dprk_ld.curation.yamlio import YamlError, item_lines, line_of, read_yaml
 
 Bad = Callable[[str], None]
 
@@ -50,7 +51,7 @@ def load_findings(
         return []
     source = sources.get(str(raw.get("source")))
     if source is None:
-        out.add(path, f"unknown source {raw.get('source')!r}")
+        out.add(path, f"unknown source {raw.get('source')!r}{did_you_mean(raw.get('source'), sources)}")
         return []
     if raw.get("source") != path.stem:
         out.add(path, f"source {raw.get('source')!r} must equal the file name {path.stem!r}")
@@ -80,10 +81,10 @@ def _check_fields(item: dict[str, Any], bad: Bad) -> None:
         bad(f"bad or missing id {fid!r} (lowercase words joined by hyphens)")
     for key in item:
         if key not in FINDING_FIELDS:
-            bad(f"unknown field {key!r}")
+            bad(f"unknown field {key!r}{did_you_mean(key, FINDING_FIELDS)}")
     kind = item.get("kind")
     if kind not in FINDING_KINDS:
-        bad(f"kind {kind!r} is not one of {sorted(FINDING_KINDS)}")
+        bad(f"kind {kind!r} is not one of {sorted(FINDING_KINDS)}{did_you_mean(kind, FINDING_KINDS)}")
     for key in ("summary", "quotes", "certainty"):
         if item.get(key) in (None, "", []):
             bad(f"missing field {key!r}")
@@ -103,12 +104,16 @@ def _check_references(
     for key, scheme in CONCEPT_FIELDS.items():
         for value in as_list(item.get(key)):
             if value not in concepts.get(scheme, set()):
-                bad(f"{key}: unknown concept {value!r} (not in scheme {scheme!r})")
+                hint = did_you_mean(value, concepts.get(scheme, set()), scheme_labels(concepts, scheme))
+                bad(f"{key}: unknown concept {value!r} (not in scheme {scheme!r}){hint}"
+                    + ("" if hint else f"; find ids by label: dprk-ld concepts WORDS --scheme {scheme}"))
     for key, kinds in ENTITY_FIELDS.items():
         for value in as_list(item.get(key)):
             other = entities.get(str(value))
             if other is None:
-                bad(f"{key}: unknown {'/'.join(sorted(kinds))} {value!r}")
+                hint = did_you_mean(value, [e.id for e in entities.values() if e.kind in kinds],
+                                    {e.id: e.label for e in entities.values() if e.kind in kinds})
+                bad(f"{key}: unknown {'/'.join(sorted(kinds))} {value!r}{hint}")
             elif other.kind not in kinds:
                 bad(f"{key}: {value!r} is a {other.kind}, not a {'/'.join(sorted(kinds))}")
 
@@ -139,6 +144,8 @@ def _quote(q: Any, source: Source, bad: Bad) -> Quote | None:
             if outside != -1
             else near_miss(source.text, q, source.body_start, source.body_end)
         )
+        if outside == -1:
+            where += where_it_stops(source.text, q, source.body_start, source.body_end)
         bad(f"quote not found verbatim in {source.text_file.name}: {q[:80]!r}{where}")
         return None
     if len(hits) > 1:
@@ -148,6 +155,18 @@ def _quote(q: Any, source: Source, bad: Bad) -> Quote | None:
     end = start + len(q)
     prefix = source.text[max(0, start - CONTEXT_CHARS) : start]
     return Quote(q, start, end, prefix, source.text[end : end + CONTEXT_CHARS])
+
+
+def _quotes(raw: Any, source: Source, bad_at: Callable[[str, int | None], None]) -> list[Quote]:
+    """The quotes located in the source; a quote's problem is reported at its own line."""
+    lines = item_lines(raw)
+    found = []
+    for n, text in enumerate(as_list(raw)):
+        at = lines[n] if n < len(lines) else None
+        quote = _quote(text, source, lambda message, at=at: bad_at(message, at))
+        if quote is not None:
+            found.append(quote)
+    return found
 
 
 def _finding(
@@ -180,7 +199,8 @@ def _finding(
     check_finding_fields(item, entities, bad)
     times, quantities = _time_and_figures(item, concepts, bad, missing)
     sentences = _sentences(item.get("sentences"), concepts, bad)
-    quotes = [q for q in (_quote(raw, source, bad) for raw in as_list(item.get("quotes"))) if q is not None]
+    quotes = _quotes(item.get("quotes"), source, lambda message, at: out.add(
+        path, message, label, at or line))
     if len(out.problems) > problems_before:
         return None
     assert isinstance(fid, str) and summary is not None

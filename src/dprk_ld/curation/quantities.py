@@ -12,6 +12,7 @@ from typing import Any
 from dprk_ld.curation.dates import When
 from dprk_ld.curation.fields import as_list, decimal_of, text_of
 from dprk_ld.curation.model import Quantity
+from dprk_ld.curation.suggest import did_you_mean, scheme_labels
 from dprk_ld.curation.times import Bad, Missing, parse_when
 from dprk_ld.curation.vocab import unit_mismatch
 
@@ -61,14 +62,17 @@ def _quantity(
         return None
     unknown = set(q) - QUANTITY_FIELDS
     if unknown:
-        bad(f"quantity {n}: unknown field(s) {sorted(unknown)}")
+        bad(f"quantity {n}: unknown field(s) {sorted(unknown)}"
+            + "".join(did_you_mean(k, QUANTITY_FIELDS) for k in sorted(unknown)))
         return None
     unit, qualifier = q.get("unit"), q.get("qualifier")
     if unit not in concepts.get("units", set()):
-        bad(f"quantity {n}: unknown unit {unit!r}")
+        bad(f"quantity {n}: unknown unit {unit!r}"
+            f"{did_you_mean(unit, concepts.get('units', set()), scheme_labels(concepts, 'units'))}")
         return None
     if qualifier not in concepts.get("quantity-qualifiers", set()):
-        bad(f"quantity {n}: unknown qualifier {qualifier!r}")
+        bad(f"quantity {n}: unknown qualifier {qualifier!r}"
+            f"{did_you_mean(qualifier, concepts.get('quantity-qualifiers', set()))}")
         return None
     measure = _measure(n, q, concepts, bad, missing)
     period = _period(n, q, own, bad, missing)
@@ -92,7 +96,9 @@ def _measure(n: int, q: dict[str, Any], concepts: dict[str, set[str]], bad: Bad,
         missing("measure", f"quantity {n}: no measure (a concept of ontology/vocab/measures.ttl)")
         return None
     if measure not in concepts.get("measures", set()):
-        bad(f"quantity {n}: unknown measure {measure!r} (not in ontology/vocab/measures.ttl)")
+        hint = did_you_mean(measure, concepts.get("measures", set()),
+                            scheme_labels(concepts, "measures"))
+        bad(f"quantity {n}: unknown measure {measure!r} (not in ontology/vocab/measures.ttl){hint}")
         return None
     mismatch = unit_mismatch(concepts, str(measure), str(q.get("unit")))
     if mismatch:

@@ -81,3 +81,32 @@ def unit_mismatch(concepts: dict[str, set[str]], measure: str, unit: str) -> str
 
 
 __all__ = ["Concepts", "check_vocabulary", "load_concepts", "unit_mismatch"]
+
+
+def find_concepts(
+    vocab_dir: Path, words: str, scheme: str | None = None
+) -> list[tuple[str, str, str, list[str]]]:
+    """Concepts whose id, preferred or alternative labels (any language) hold every one of
+    ``words`` (case and accents folded), best first: ``(scheme, id, English label, other labels)``."""
+    from dprk_ld.curation.suggest import fold
+
+    graph = Graph()
+    for path in sorted(vocab_dir.glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    wanted = fold(words).split()
+    found: list[tuple[int, str, str, str, list[str]]] = []
+    for concept in graph.subjects(RDF.type, SKOS.Concept):
+        for scheme_iri in graph.objects(concept, SKOS.inScheme):
+            cid = _local(str(concept), str(scheme_iri))
+            name = str(scheme_iri).rsplit("/", 1)[-1]
+            if cid is None or (scheme and name != scheme):
+                continue
+            pref = [str(x) for x in graph.objects(concept, SKOS.prefLabel)]
+            alts = [str(x) for x in graph.objects(concept, SKOS.altLabel)]
+            english = next((str(x) for x in graph.objects(concept, SKOS.prefLabel)
+                            if getattr(x, "language", None) == "en"), cid)
+            names = [fold(n) for n in (cid, *pref, *alts)]
+            if all(any(w in n for n in names) for w in wanted):
+                exact = 0 if fold(words) in names else 1
+                found.append((exact, name, cid, english, sorted(set(pref + alts) - {english})))
+    return [(s, c, e, o) for _, s, c, e, o in sorted(found)]

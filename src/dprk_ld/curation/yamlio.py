@@ -30,7 +30,20 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Mapping:
     return result
 
 
+class Sequence(list[Any]):
+    """A YAML list that knows the line of each of its items (``lines``), 1-based."""
+
+    lines: list[int]
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> Sequence:
+    result = Sequence(loader.construct_object(child, deep=True) for child in node.value)
+    result.lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
 class YamlError(Exception):
@@ -58,3 +71,8 @@ def read_yaml(path: Path) -> Any:
 
 def line_of(obj: Any) -> int | None:
     return getattr(obj, "line", None)
+
+
+def item_lines(obj: Any) -> list[int]:
+    """The line of each item of a YAML list as read (none for anything else)."""
+    return list(getattr(obj, "lines", []))
