@@ -1,5 +1,5 @@
 """The `dprk-ld` command line: build, check, check-claims, concepts, validate, query, stats, link,
-serve."""
+serve; and, from the modules of this package, record, diff, ingest, candidates, w3id, replicas."""
 
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
-
-    from dprk_ld.release.build import Step
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
 
@@ -59,26 +57,16 @@ def cmd_check_claims(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_step(step: Step) -> None:
-    """A build's progress on stderr: ``[n/N] what ... done note (1.2s)``."""
-    if step.state == "start":
-        print(f"[{step.n}/{step.steps}] {step.what} ...", end="", file=sys.stderr, flush=True)
-    elif step.state == "failed":
-        print(" failed", file=sys.stderr)
-    else:
-        extra = f" {step.note}" if step.note else ""
-        print(f" done{extra} ({step.seconds:.1f}s)", file=sys.stderr)
-
-
 def build(root: Path, dist: Path | None = None, quiet: bool = False) -> int:
     """`dprk-ld build`: build the release into ``dist`` (default ``root/dist``) and say how it went.
     Exit code 0: written; 1: it does not conform to the shapes; 2: bad input or not written."""
+    from dprk_ld.cli.progress import StepPrinter
     from dprk_ld.curation.errors import DataError
     from dprk_ld.release.build import build_release
     from dprk_ld.release.errors import NonConforming, ReleaseError
 
     try:
-        built = build_release(root, dist, progress=None if quiet else _print_step)
+        built = build_release(root, dist, progress=None if quiet else StepPrinter())
     except (DataError, ReleaseError) as exc:
         print(exc.report(), file=sys.stderr)
         return EXIT_NONCONFORMING if isinstance(exc, NonConforming) else EXIT_ERROR
@@ -110,18 +98,20 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Build the graph from data/ (or read the release named by --dist) and print its SHACL report."""
+    """Build the graph from data/ (or read the release named by --dist) and print its SHACL report
+    (and, on stderr unless -q, how it goes)."""
+    from dprk_ld.cli.progress import StepPrinter
     from dprk_ld.curation.errors import DataError
     from dprk_ld.release.build import assemble
     from dprk_ld.release.validate import format_report, load_shapes, release_graph, run_shacl
 
-    root = _root(args)
+    root, printer = _root(args), None if args.quiet else StepPrinter()
     locate: dict[str, str] | None = None
     try:
         if args.dist:
             union = release_graph(Path(args.dist))
         else:
-            release = assemble(root)
+            release = assemble(root, printer)
             union, locate = release.union, release.locate
         shapes = load_shapes(root)
     except DataError as exc:
@@ -130,7 +120,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    conforms, results = run_shacl(union, shapes)
+    conforms, results = run_shacl(union, shapes, printer.during if printer else None)
     print(format_report(conforms, results, locate))
     return EXIT_OK if conforms else EXIT_NONCONFORMING
 
@@ -291,6 +281,19 @@ def _add_concepts(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.set_defaults(func=cmd_concepts)
 
 
+#: the modules of dprk_ld.cli that add commands of their own (each has ``add_commands(sub)``)
+COMMAND_MODULES = ("releases", "ingest", "w3id", "replicas")
+
+
+def add_module_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The commands of :data:`COMMAND_MODULES`: record and diff; ingest and candidates; the
+    w3id.org rules; replicas behind nginx."""
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"dprk_ld.cli.{name}").add_commands(sub)
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dprk-ld", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -311,9 +314,12 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_build)
 
+    add_module_commands(sub)
+
     p = sub.add_parser("validate", help="SHACL report (exit 0 conforms, 1 does not, 2 error)")
     _add_common(p)
     p.add_argument("--dist", help="validate this built release instead of building from data/")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("query", help="run a SPARQL query on the release")
