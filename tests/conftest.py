@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,12 @@ def make_project(dest: Path, data: Path) -> Path:
 def mini(tmp_path: Path) -> Path:
     """A fresh copy of the tiny fixture project, safe to modify."""
     return make_project(tmp_path / "mini", MINI / "data")
+
+
+@pytest.fixture(scope="session")
+def mini_copier(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """Makes a fresh copy of the tiny fixture project, for fixtures wider than one test."""
+    return lambda name: make_project(tmp_path_factory.mktemp(name) / "mini", MINI / "data")
 
 
 @pytest.fixture(scope="session")

@@ -1,9 +1,10 @@
 """The shape of the code, read with ``ast`` (every import, including those inside functions):
 
 * the modules of dprk_ld import each other without cycles;
-* imports point one way, down the layers: formats <- curation <- release <- {endpoint, site} <-
-  web <- {cli, testing}; endpoint and site do not import each other; the modules of one
-  subpackage may import each other; nothing below web imports Flask or Werkzeug;
+* imports point one way, down the layers: formats <- curation <- release <- {endpoint, site,
+  reconciliation} <- web <- {cli, testing}; endpoint, site and reconciliation do not import each
+  other; the modules of one subpackage may import each other; nothing below web imports Flask or
+  Werkzeug;
 * no module is over 400 lines, no function over 60;
 * every subpackage says what it is (a docstring in its ``__init__.py``);
 * no test module imports another one: shared helpers live in ``dprk_ld.testing``, per-test set-up
@@ -24,8 +25,8 @@ TESTS = Path(__file__).resolve().parent
 ROOT = "dprk_ld"
 #: the layer of each part of the package: a module imports only from lower layers and from its
 #: own part (the modules of one subpackage); the root ``dprk_ld/__init__.py`` is below them all
-LAYERS = {"formats": 0, "curation": 1, "release": 2, "endpoint": 3, "site": 3, "web": 4,
-          "cli": 5, "testing": 5}
+LAYERS = {"formats": 0, "curation": 1, "release": 2, "endpoint": 3, "site": 3,
+          "reconciliation": 3, "web": 4, "deploy": 4, "cli": 5, "testing": 5}
 WEB_FRAMEWORKS = {"flask", "werkzeug"}  # imported by the web layer and above only
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60

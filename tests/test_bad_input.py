@@ -240,9 +240,11 @@ def test_nonconforming_build_writes_nothing(mini: Path, capsys: pytest.CaptureFi
 
 def test_vanished_identifier_needs_retiring(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
     build_release(mini)
+    assert main(["record", "--root", str(mini)]) == 0  # published: its IRIs must keep answering
     edit(mini, FINDINGS, "  - id: media-controlled\n", "  - id: media-strictly-controlled\n")
     assert main(["build", "--root", str(mini), "-q"]) == 2
-    assert "'finding/mini/media-controlled' was published in the previous release" in capsys.readouterr().err
+    assert ("'finding/mini/media-controlled' was published in release 0.0.1 "
+            "(releases/0.0.1.json)") in capsys.readouterr().err
     (mini / "data/retired.yaml").write_text(
         "retired:\n"
         "  - {id: finding/mini/media-controlled, reason: renamed,\n"

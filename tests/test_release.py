@@ -35,6 +35,7 @@ def test_release_files(mini_release: Path) -> None:
         *DUMPS,
         *(d + ".gz" for d in DUMPS),
         "void.ttl",
+        "datacite.json",
         "release.json",
         "SHA256SUMS",
         "shapes.ttl",
@@ -180,9 +181,15 @@ def test_a_release_is_stale_when_its_input_changes(mini: Path) -> None:
     assert is_stale(mini, dist)
     build_release(mini)
     assert not is_stale(mini, dist)
+    findings = mini / "data" / "findings" / "mini.yaml"
     later = (dist / "release.json").stat().st_mtime + 10
-    os.utime(mini / "data" / "findings" / "mini.yaml", (later, later))
+    os.utime(findings, (later, later))
+    assert not is_stale(mini, dist)  # touched, not changed: by content, not by date
+    original = findings.read_bytes()
+    findings.write_bytes(original + b"\n# a comment\n")
     assert is_stale(mini, dist)
+    findings.write_bytes(original)  # restored byte for byte
+    assert not is_stale(mini, dist)
 
 
 def test_void_describes_the_linksets(mini_release: Path) -> None:

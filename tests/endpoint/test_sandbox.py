@@ -4,6 +4,7 @@ process only ever evaluates a lookup it wrote itself from typed terms."""
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 from typing import Any
 from urllib.parse import quote
@@ -44,6 +45,31 @@ def test_a_query_worker_cannot_open_a_socket() -> None:
     assert listener.count == 0
     # and this process (the parent, the tests) still can: the filter is the worker's alone
     socket.socket().close()
+
+
+def test_a_query_worker_keeps_no_descriptor_of_the_web_process() -> None:
+    """A worker forked while the web process holds sockets (its listener, clients' connections)
+    closes its copies: a copy kept open would keep a connection alive after the web process
+    closed it, and the client would wait on it forever."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    client = socket.create_connection(listener.getsockname())
+    accepted, _ = listener.accept()
+    pool = QueryPool(ox.Store(), lambda _store, _job: None, PoolConfig(size=1))
+    try:
+        pool.run(None)  # the worker is up and has answered
+        [pid] = pool.pids
+        kinds = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+        ours = {f"socket:[{os.fstat(s.fileno()).st_ino}]" for s in (listener, client, accepted)}
+        assert not ours & set(kinds), kinds
+        assert len(kinds) <= 4, kinds  # stdin, stdout, stderr and its pipe to the web process
+        # and the web process closing its side is seen by the client at once
+        accepted.close()
+        client.settimeout(5)
+        assert client.recv(1) == b""
+    finally:
+        pool.close()
+        for s in (client, listener):
+            s.close()
 
 
 def raw_job(query: str) -> evaluate.Job:
@@ -120,7 +146,7 @@ def test_long_chains_are_refused_before_the_engine(client) -> None:
     err = assert_error_shape(client.post("/sparql", data=text,
                                          content_type="application/sparql-query"),
                              400, "query_syntax")
-    assert err["details"] == {"line": 1, "column": 15}
+    assert err["details"] == {"line": 1, "column": 15, "token": "!"}  # the second "!"
 
 
 def test_chains_under_the_limit_do_not_crash_a_worker(app_factory) -> None:

@@ -4,6 +4,7 @@ public address, and a busy port."""
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import socket
@@ -54,12 +55,18 @@ def test_the_release_is_built_when_missing_and_rebuilt_when_stale(mini: Path) ->
     # present and up to date: not built again
     assert server.ensure_release(mini, dist, explicit=False) == 0
     assert (dist / "release.json").stat().st_mtime == stamp
-    # the input changed: rebuilt (same content, new files)
+    # touched, not changed: not built again (staleness is by content)
+    findings = mini / "data" / "findings" / "mini.yaml"
     later = stamp + 10
-    os.utime(mini / "data" / "findings" / "mini.yaml", (later, later))
+    os.utime(findings, (later, later))
     assert server.ensure_release(mini, dist, explicit=False) == 0
-    assert (dist / "release.json").read_bytes() == built
-    assert (dist / "release.json").stat().st_mtime > stamp
+    assert (dist / "release.json").stat().st_mtime == stamp
+    # the input changed: rebuilt (the same data, so only the digest of the inputs differs)
+    findings.write_bytes(findings.read_bytes() + b"\n# a curator's note\n")
+    assert server.ensure_release(mini, dist, explicit=False) == 0
+    rebuilt = json.loads((dist / "release.json").read_bytes())
+    assert rebuilt["inputs"] != json.loads(built)["inputs"]
+    assert rebuilt["release_id"] == json.loads(built)["release_id"]
 
 
 def test_a_failed_rebuild_serves_the_last_good_release(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -57,3 +58,12 @@ def real_app(real_release: Path) -> Iterator[Flask]:
 def mini_store(mini_release: Path) -> ox.Store:
     return open_release(mini_release)
 
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """A headless Chromium for the module's tests (dprk_ld.testing.chromium)."""
+    from dprk_ld.testing import chromium
+
+    with chromium() as drv:
+        yield drv

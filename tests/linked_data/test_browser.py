@@ -4,8 +4,6 @@ query page runs an example and shows rows. A missing browser fails these tests; 
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,24 +11,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from dprk_ld.testing import serve_in_thread
+from dprk_ld.testing import serve_in_thread, wait_for
 from dprk_ld.web.app import close_app, create_app
-
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--window-size=1280,1600",
-]
-WAIT = 20  # seconds
-
-
-def find_browser() -> tuple[str, str]:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    if not chromium or not driver:
-        pytest.fail("Chromium and its driver are needed for the browser tests: install Debian's "
-                    "'chromium' and 'chromium-driver' (bash .ci/run does it as root)", pytrace=False)
-    return chromium, driver
 
 
 @pytest.fixture(scope="module")
@@ -52,30 +34,6 @@ def capped_url(mini_release: Path) -> Iterator[str]:
         close_app(app)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    chromium, driver = find_browser()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="dprk-ld-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={profile}"]:
-        options.add_argument(flag)
-    drv = webdriver.Chrome(options=options, service=Service(executable_path=driver))
-    drv.set_page_load_timeout(WAIT)
-    try:
-        yield drv
-    finally:
-        drv.quit()
-        shutil.rmtree(profile, ignore_errors=True)
-
-
-def wait_for(drv: Any, condition: Any) -> Any:
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(drv, WAIT).until(condition)
 
 
 def test_landing_page_renders_its_charts(browser: Any, live_url: str) -> None:

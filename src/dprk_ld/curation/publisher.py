@@ -3,7 +3,8 @@
 All of it is read from the ``publisher`` block of ``data/dataset.yaml``, the one place a
 deployment names itself; the defaults say "dprk-ld project" and invent no person or address.
 The dataset description (DCAT, schema.org), the citations and the pages' "report a correction"
-links all take it from :func:`publisher_of`.
+links all take it from :func:`publisher_of`. A release carries the block in its
+``release.json`` (:meth:`Publisher.record`), so that the site it is served by reads the same.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 DEFAULT_NAME = "dprk-ld project"
 DEFAULT_HOMEPAGE = "https://w3id.org/dprk-ld/"
 FIELDS = ("name", "homepage", "email", "contact_url", "corrections_url")
+#: the site's page on how to report a correction (``/corrections?about=<IRI>``)
+CORRECTIONS_PAGE = "/corrections"
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,8 @@ class Publisher:
     def correction_link(self, about: str, label: str) -> str:
         """Where to report a correction to ``about`` (an IRI), named ``label``: the corrections
         address if there is one (with the IRI appended as ``?about=`` for a web form), else a
-        mail to the contact, else the contact page."""
+        mail to the contact, else the site's page that says how to report one
+        (:data:`CORRECTIONS_PAGE`, which names the contact page when there is one)."""
         from urllib.parse import quote
 
         if self.corrections_url:
@@ -42,7 +46,11 @@ class Publisher:
             subject = quote(f"Correction: {label}", safe="")
             body = quote(f"About {about}\n\nWhat is wrong, and the source that shows it:\n", safe="")
             return f"mailto:{self.email}?subject={subject}&body={body}"
-        return self.contact
+        return f"{CORRECTIONS_PAGE}?about={quote(about, safe='')}"
+
+    def record(self) -> dict[str, str]:
+        """The fields that are set, as a ``publisher`` block :func:`publisher_of` reads back."""
+        return {key: value for key in FIELDS if (value := getattr(self, key))}
 
 
 class PublisherError(ValueError):

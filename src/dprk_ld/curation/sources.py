@@ -68,7 +68,7 @@ def _fields(path: Path, out: Collector) -> dict[str, Any] | None:
     sid = raw.get("id")
     before = len(out.problems)
     for key in raw:
-        if key not in SOURCE_FIELDS:
+        if key not in SOURCE_FIELDS and key != "sha256":  # sha256: of the archived text, optional
             out.add(path, f"unknown field {key!r}", sid, line_of(raw))
     for key, required in SOURCE_FIELDS.items():
         if required and raw.get(key) in (None, "", []):
@@ -174,6 +174,11 @@ def load_source(path: Path, out: Collector) -> Source | None:
     if archived is None:
         return None
     text_file, data, text = archived
+    digest = hashlib.sha256(data).hexdigest()
+    if raw.get("sha256") not in (None, digest):
+        out.add(path, f"archived text {raw['text']!r} has SHA-256 {digest}, not the {raw['sha256']} "
+                f"recorded in sha256: it changed after it was archived", raw["id"])
+        return None
     dates = _dates(path, raw, out)
     if dates is None:
         return None
@@ -195,7 +200,7 @@ def load_source(path: Path, out: Collector) -> Source | None:
         language=str(raw["language"]),
         text=text,
         text_file=text_file,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=digest,
         body_start=lo,
         body_end=hi,
         sections=sections,

@@ -9,12 +9,12 @@ stopped there, so a result is never built past the caps, and a cut document says
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from dprk_ld import formats
-from dprk_ld.endpoint import cut
+from dprk_ld.endpoint import cut, prefixes
 from dprk_ld.endpoint.errors import QueryError, internal_error
 from dprk_ld.endpoint.limits import Limits
 from dprk_ld.endpoint.precheck import Analysis
@@ -36,13 +36,16 @@ class Job:
     max_bytes: int = 16 * 1024 * 1024
     #: the page that explains the limits, linked from a cut document (never from a request)
     limits_link: str | None = None
+    #: (prefix, namespace) declared before the query's own prologue (``prefixes.DECLARED``)
+    prefixes: tuple[tuple[str, str], ...] = ()
 
     @property
     def nbytes(self) -> int:
         """About the bytes the job holds (its strings), for the byte budget of a cache key."""
         graphs = (*(self.default_graphs or ()), *(self.named_graphs or ()))
         return (len(self.query) + len(self.base_iri or "") + len(self.limits_link or "")
-                + sum(len(g) for g in graphs) + 64)
+                + sum(len(g) for g in graphs) + sum(len(p) + len(n) for p, n in self.prefixes)
+                + 64)
 
 
 @dataclass(frozen=True)
@@ -68,9 +71,11 @@ def job_for(
     base_iri: str | None,
     limits: Limits,
     limits_link: str | None = None,
+    prefixes: Mapping[str, str] | None = None,
 ) -> Job:
-    """The job of a checked query. Every result goes through the capped writer, a LIMIT under
-    the row cap too: the byte cap holds whatever the rows are."""
+    """The job of a checked query, ``prefixes`` declared before its own. Every result goes
+    through the capped writer, a LIMIT under the row cap too: the byte cap holds whatever the
+    rows are."""
     by_protocol = bool(default_graphs or named_graphs)
     return Job(
         query=query,
@@ -83,6 +88,7 @@ def job_for(
         max_rows=limits.max_rows,
         max_bytes=limits.max_result_bytes,
         limits_link=limits_link,
+        prefixes=tuple((prefixes or {}).items()),
     )
 
 
@@ -109,6 +115,8 @@ def _execute(store: Any, job: Job) -> Outcome:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
     if job.union:
         kwargs["use_default_graph_as_union"] = True
+    if job.prefixes:
+        kwargs["prefixes"] = dict(job.prefixes)
     try:
         result = store.query(job.query, base_iri=job.base_iri, **kwargs)
     except SyntaxError as exc:
@@ -166,20 +174,43 @@ def _finish(body: bytes, job: Job, writer: cut.CappedWriter, among: tuple[Format
 
 
 _POSITION_RE = re.compile(r"error at (\d+):(\d+)")
+#: a sentence among the engine's list of what it expected ("Duplicated variable name in SELECT")
+_SENTENCE_RE = re.compile(r"(?:one of |, )([A-Z][A-Za-z*]*(?: [^,\[\]\"'\n]+)+)")
+#: a class of characters in the engine's list ("['A' ..= 'Z' | '\u{00C0}'..='\u{00D6}' ...]")
+_RANGES_RE = re.compile(r"\[[^\[\]]*\.\.=[^\[\]]*\]")
+MAX_DETAIL = 300
 
 
-def syntax_error(message: str) -> QueryError:
+def syntax_error(message: str, query: str | None = None) -> QueryError:
+    """The error of a text the engine refused that the pre-check let through: one line with the
+    position, the text there (from ``query``) and the engine's reason when it gives one in
+    words, never its list of the characters it expected; its message, cut short, in
+    ``details.detail``."""
     details: dict[str, Any] = {}
+    reason = _SENTENCE_RE.search(message)
+    said = "the query engine cannot read the query" + (
+        f": {reason.group(1).strip()}" if reason else "")
     found = _POSITION_RE.search(message)
     if found:
-        details = {"line": int(found.group(1)), "column": int(found.group(2))}
-    return QueryError("query_syntax", message or "The query is not valid SPARQL.", details)
+        line, column = int(found.group(1)), int(found.group(2))
+        details = {"line": line, "column": column}
+        token = prefixes.token_at(query, line, column) if query is not None else ""
+        details["token"] = token
+        said = f"error at {line}:{column}: {said}" + (f" (at `{token}`)" if token else "")
+    else:
+        said = said[0].upper() + said[1:] + "."
+    detail = " ".join(_RANGES_RE.sub("[characters]", message).split())
+    if detail:
+        details["detail"] = detail if len(detail) <= MAX_DETAIL else \
+            detail[:MAX_DETAIL - 1] + "\u2026"
+    return QueryError("query_syntax", said, details)
 
 
-def body_of(outcome: Outcome) -> bytes:
-    """The body of a successful outcome; the query error the outcome stands for, raised."""
+def body_of(outcome: Outcome, query: str | None = None) -> bytes:
+    """The body of a successful outcome; the query error the outcome stands for, raised (a
+    syntax error at its place in ``query``)."""
     if outcome.error == "syntax":
-        raise syntax_error(outcome.message)
+        raise syntax_error(outcome.message, query)
     if outcome.error == "network":
         raise QueryError("service_refused", outcome.message)
     if outcome.error:

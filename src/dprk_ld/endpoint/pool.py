@@ -64,6 +64,18 @@ EVALUATION_STACK = 64 * 1024 * 1024
 EXIT_UNSANDBOXED = 4
 
 
+def close_descriptors_except(keep: set[int]) -> None:
+    """Close every open file descriptor of this process but ``keep`` (read from /proc/self/fd)."""
+    try:
+        open_fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:  # no /proc: the whole range, as far as the limit goes
+        open_fds = list(range(3, os.sysconf("SC_OPEN_MAX")))
+    for fd in open_fds:
+        if fd not in keep:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
 def _child_main(
     conn: Connection,
     store: Any,
@@ -75,6 +87,10 @@ def _child_main(
     for other in inherited:
         with contextlib.suppress(OSError):
             other.close()
+    # every other descriptor the web process had open at the fork (its listening socket, client
+    # connections, release files) is closed here: a copy kept open by a worker would keep a
+    # connection alive after the web process closed it, and the client would wait on it forever
+    close_descriptors_except({0, 1, 2, conn.fileno()})
     # the objects inherited from the web process are left out of this process's collections, so
     # that the collector does not write to (and so copy) every page it shares with its parent
     gc.freeze()

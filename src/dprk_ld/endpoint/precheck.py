@@ -17,16 +17,22 @@ Codepoint escapes (``\\u0053ERVICE``) are replaced before parsing, as the gramma
 engine reads them only inside strings and IRIs, so a text that holds escapes is parsed a second
 time that way: both readings must be queries, and a refusal of either stands.
 
+With the endpoint's prefixes (``prefixes.DECLARED``), the text is read as if they were declared
+before its own prologue, and a syntax error is told as ``prefixes.explain`` tells it, at its line
+and column in the text as sent.
+
 The checks also say whether a query is a bounded lookup (``lookup.read``, on the tokens of the
 parse) and give the text the web process may run for it (``lookup.canonical_text``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from dprk_ld.endpoint import lookup
-from dprk_ld.endpoint.errors import refused, too_large, update_refused
+from dprk_ld.endpoint import prefixes as declared_prefixes
+from dprk_ld.endpoint.errors import QueryError, refused, too_large, update_refused
 from dprk_ld.endpoint.limits import Limits
 from dprk_ld.endpoint.sparql_lexer import KEYWORDS, NUMBERS, Source, Token
 from dprk_ld.endpoint.sparql_parser import parse, service_refused
@@ -108,10 +114,21 @@ def lookup_tokens(lexed: list[Token]) -> list[tuple[str, str]]:
     return out
 
 
-def analyse(text: str, limits: Limits | None = None) -> Analysis:
+def analyse(text: str, limits: Limits | None = None,
+            prefixes: Mapping[str, str] | None = None) -> Analysis:
     """Parse ``text`` (and, when it holds codepoint escapes, its reading by the engine) for the
-    pre-checks. Raises ``QueryError`` for a text that is no query (or one refused while
-    it is read: too deep, SERVICE where the grammar has no place for it)."""
+    pre-checks, with ``prefixes`` declared before its own prologue. Raises ``QueryError`` for a
+    text that is no query (or one refused while it is read: too deep, SERVICE where the grammar
+    has no place for it), its position in ``text`` as sent."""
+    if not prefixes:
+        return _analyse(text, limits)
+    try:
+        return _analyse(declared_prefixes.preamble(prefixes) + text, limits)
+    except QueryError as exc:
+        raise declared_prefixes.shift_lines(exc, 1) from None
+
+
+def _analyse(text: str, limits: Limits | None) -> Analysis:
     max_depth = (limits or Limits()).max_depth
     source = Source(text)
     found = parse(source, max_depth)
@@ -132,8 +149,20 @@ def analyse(text: str, limits: Limits | None = None) -> Analysis:
     return result
 
 
-def check_query(query: str, limits: Limits) -> Analysis:
-    """Refuse, before the engine sees it, any query that breaks a rule; else its analysis."""
+def check_query(query: str, limits: Limits,
+                prefixes: Mapping[str, str] | None = None) -> Analysis:
+    """Refuse, before the engine sees it, any query that breaks a rule; else its analysis.
+    With ``prefixes`` (the endpoint's), they are declared before the query's own prologue and a
+    syntax error says what to change (``prefixes.explain``)."""
+    if not prefixes:
+        return _check_query(query, limits, None)
+    try:
+        return _check_query(query, limits, prefixes)
+    except QueryError as exc:
+        raise declared_prefixes.explain(exc, query, prefixes) from None
+
+
+def _check_query(query: str, limits: Limits, prefixes: Mapping[str, str] | None) -> Analysis:
     if "\x00" in query:
         raise refused("invalid_encoding", "The query holds a NUL character.")
     size = len(query.encode("utf-8", "surrogatepass"))
@@ -141,7 +170,7 @@ def check_query(query: str, limits: Limits) -> Analysis:
         raise too_large(limits.max_query_bytes, "query_too_large")
     if not query.strip():
         raise refused("missing_query", "The query is empty.")
-    found = analyse(query, limits)
+    found = analyse(query, limits, prefixes)
     if found.is_update:
         raise update_refused()
     if found.service:

@@ -4,6 +4,12 @@ It says what the endpoint is (``sd:endpoint``), what it speaks (SPARQL 1.1 Query
 update, no federation), what it returns (``sd:resultFormat``) and what it serves: the default
 graph is the union of the named graphs of the release (``sd:UnionDefaultGraph``), each named
 graph listed with its size.
+
+It also lists the prefixes every query may use undeclared (``prefixes.DECLARED``). The service
+description vocabulary has no term for them, so they are told the way SHACL declares prefixes
+(section 5.2.1 of the SHACL Recommendation): ``sh:declare`` from the service to one
+``sh:PrefixDeclaration`` per prefix, with ``sh:prefix`` (a string) and ``sh:namespace`` (an
+``xsd:anyURI``).
 """
 
 from __future__ import annotations
@@ -14,17 +20,20 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from dprk_ld import formats
+from dprk_ld.endpoint.prefixes import DECLARED
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
 VOID = "http://rdfs.org/ns/void#"
 DCTERMS = "http://purl.org/dc/terms/"
+SH = "http://www.w3.org/ns/shacl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 #: what a query may return, from the one registry of formats
 RESULT_FORMATS = tuple(f.w3c for f in (*formats.RESULTS, *formats.GRAPHS) if f.w3c)
 
-PREFIXES = {"sd": SD, "formats": FORMATS, "void": VOID, "dcterms": DCTERMS}
+PREFIXES = {"sd": SD, "formats": FORMATS, "void": VOID, "dcterms": DCTERMS, "sh": SH}
 
 
 @dataclass
@@ -34,6 +43,8 @@ class ServiceDescription:
     graphs: Mapping[str, int]
     title: str = "dprk-ld SPARQL endpoint"
     version: str | None = None
+    #: the prefixes a query may use without declaring them
+    prefixes: Mapping[str, str] = field(default_factory=lambda: dict(DECLARED))
     _cache: dict[str, bytes] = field(default_factory=dict)
 
     def quads(self) -> list[ox.Quad]:
@@ -73,6 +84,21 @@ class ServiceDescription:
             add(graph, RDF_TYPE, nn(SD + "Graph"))
             add(graph, VOID + "triples", ox.Literal(
                 str(size), datatype=nn("http://www.w3.org/2001/XMLSchema#integer")))
+        out.extend(self.prefix_quads(service))
+        return out
+
+    def prefix_quads(self, service: ox.NamedNode) -> list[ox.Quad]:
+        """``service sh:declare [ a sh:PrefixDeclaration; sh:prefix ...; sh:namespace ... ]``
+        for each prefix a query may use undeclared."""
+        nn, g = ox.NamedNode, ox.DefaultGraph()
+        out: list[ox.Quad] = []
+        for index, (name, iri) in enumerate(sorted(self.prefixes.items())):
+            node = ox.BlankNode(f"prefix{index}")
+            out.append(ox.Quad(service, nn(SH + "declare"), node, g))
+            out.append(ox.Quad(node, nn(RDF_TYPE), nn(SH + "PrefixDeclaration"), g))
+            out.append(ox.Quad(node, nn(SH + "prefix"), ox.Literal(name), g))
+            out.append(ox.Quad(node, nn(SH + "namespace"),
+                               ox.Literal(iri, datatype=nn(XSD + "anyURI")), g))
         return out
 
     def serialize(self, fmt: str) -> bytes:

@@ -23,23 +23,26 @@ from rdflib import Graph
 from dprk_ld.curation.errors import DataError, Problem
 from dprk_ld.curation.load import load_project, minted_paths
 from dprk_ld.curation.model import Project
+from dprk_ld.curation.publisher import publisher_of
 from dprk_ld.formats import media_type_of
+from dprk_ld.release.datacite import FILE as DATACITE
+from dprk_ld.release.datacite import datacite_json
+from dprk_ld.release.description import describe
+from dprk_ld.release.diff import digests, triples_of
 from dprk_ld.release.dumps import (
     DUMP,
-    add_linksets,
     canonical,
-    class_partitions,
-    count_links,
-    describe,
     gz,
     sha256,
     turtle,
     write_dumps,
 )
 from dprk_ld.release.errors import NonConforming, ReleaseError
-from dprk_ld.release.namespaces import DPRK, ID, OA
+from dprk_ld.release.history import RELEASES, HistoryError, Record, ever_minted, inputs_digest, read_records
+from dprk_ld.release.namespaces import ID
 from dprk_ld.release.rdf import data_graph, entity_iri, finding_iri, new_graph
 from dprk_ld.release.validate import format_report, load_shapes, run_shacl
+from dprk_ld.release.versions import history_graph
 
 STEPS = 5  # of a whole build; assembling the graphs is the first two
 
@@ -56,8 +59,9 @@ class Release:
 
 @dataclass(frozen=True)
 class Step:
-    """A step of a build, reported when it starts (``state`` "start"), and when it is "done" (with
-    a ``note`` on what it made and the ``seconds`` it took) or "failed"."""
+    """A step of a build, reported when it starts (``state`` "start"), as it goes ("progress": a
+    ``note`` on what it is doing, ``seconds`` since it started; long steps only), and when it is
+    "done" (with a ``note`` on what it made and the ``seconds`` it took) or "failed"."""
 
     n: int
     steps: int
@@ -86,6 +90,7 @@ class _Steps:
 
     def __init__(self, progress: Progress | None, steps: int) -> None:
         self.progress, self.steps, self.n = progress, steps, 0
+        self.what, self.started = "", 0.0
 
     def _report(self, what: str, state: str, note: str = "", seconds: float = 0.0) -> None:
         if self.progress is not None:
@@ -95,7 +100,8 @@ class _Steps:
     def step(self, what: str) -> Iterator[list[str]]:
         """A step; the caller may append one note on what it made to the list it is given."""
         self.n += 1
-        t = time.perf_counter()
+        t = self.started = time.perf_counter()
+        self.what = what
         self._report(what, "start")
         note: list[str] = []
         try:
@@ -104,6 +110,10 @@ class _Steps:
             self._report(what, "failed")
             raise
         self._report(what, "done", note[0] if note else "", time.perf_counter() - t)
+
+    def during(self, line: str) -> None:
+        """Report what the current step is doing (state "progress")."""
+        self._report(self.what, "progress", line, time.perf_counter() - self.started)
 
 
 def ontology_graph(root: Path) -> Graph:
@@ -147,23 +157,22 @@ def _assemble(root: Path, progress: _Steps) -> Release:
     return Release(project, data, ontology, shapes, union, locate)
 
 
-def _check_previous(dist: Path, project: Project) -> None:
-    """Identifiers of the previous release may not vanish unless retired (they are never reused)."""
-    info = dist / "release.json"
-    if not info.is_file():
-        return
+def _check_previous(project: Project) -> None:
+    """Identifiers ever published (in the records of releases/, not the local dist/) may not
+    vanish unless retired: they are never reused. A draft built locally and never recorded may
+    be renamed or deleted freely."""
     try:
-        previous = set(json.loads(info.read_text(encoding="utf-8")).get("minted", []))
-    except (OSError, ValueError):
-        return
+        published = ever_minted(read_records(project.root))
+    except HistoryError as exc:
+        raise DataError([Problem(RELEASES, str(exc))]) from exc
     retired = {r.id for r in project.retired}
-    gone = sorted(previous - minted_paths(project) - retired)
+    gone = sorted(set(published) - minted_paths(project) - retired)
     if gone:
         problems = [
             Problem(
                 "data/retired.yaml",
-                f"{p!r} was published in the previous release and is "
-                f"no longer minted: restore it, or retire it in data/retired.yaml",
+                f"{p!r} was published in release {published[p]} (releases/{published[p]}.json) "
+                f"and is no longer minted: restore it, or retire it in data/retired.yaml",
                 p,
             )
             for p in gone[:50]
@@ -171,36 +180,41 @@ def _check_previous(dist: Path, project: Project) -> None:
         raise DataError(problems)
 
 
-def render(release: Release) -> dict[str, bytes]:
-    """Every file of the release, by relative name."""
+def render(release: Release, progress: Callable[[str], None] | None = None) -> dict[str, bytes]:
+    """Every file of the release, by relative name (each dump written is told to ``progress``)."""
     project = release.project
     union, ontology, shapes = (canonical(g) for g in (release.union, release.ontology, release.shapes))
-    dumps = write_dumps(union, {"data": release.data, "ontology": ontology, "shapes": shapes})
+    dumps = write_dumps(union, {"data": release.data, "ontology": ontology, "shapes": shapes}, progress)
     files = dict(dumps)
     files["shapes.ttl"] = turtle(shapes)
     for name, data in dumps.items():
         files[name + ".gz"] = gz(data)
     for src in project.sources.values():
         files[f"sources/{src.id}.txt"] = src.text_file.read_bytes()
+    finding_digests = digests(triples_of(files[f"{DUMP}.nq"]))
     void = describe(files, release.union, project.dataset)
-    class_partitions(
-        void,
-        release.union,
-        {"findings": DPRK.Finding, "evidence": OA.Annotation, "sources": DPRK.SourceDocument},
-    )
-    add_linksets(void, count_links((str(s), str(p), str(o)) for s, p, o in release.union))
+    void += history_graph(read_records(project.root), Record(
+        str(project.dataset.get("version", "")), str(project.dataset.get("issued", "")),
+        sha256(files[f"{DUMP}.nq"]), len(release.union), finding_digests, []))
     files["void.ttl"] = turtle(void)
+    files[DATACITE] = datacite_json(project.dataset, files, triples=len(release.union),
+                                    findings=len(project.findings),
+                                    sources=[src.url for src in project.sources.values()])
     info = {
         "version": str(project.dataset.get("version", "")),
         "issued": str(project.dataset.get("issued", "")),
         "release_id": sha256(files[f"{DUMP}.nq"]),
         "triples": len(release.union),
         "findings": len(project.findings),
+        "publisher": publisher_of(project.dataset).record(),
         "files": {
             name: {"sha256": sha256(data), "bytes": len(data), "media_type": media_type_of(name)}
             for name, data in sorted(files.items())
         },
         "minted": sorted(minted_paths(project)),
+        "inputs": inputs_digest(project.root),
+        "finding_digests": finding_digests,
+        "retired": retired_info(project),
     }
     files["release.json"] = (json.dumps(info, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
     sums = "".join(f"{sha256(data)}  {name}\n" for name, data in sorted(files.items()))
@@ -232,21 +246,22 @@ def write_release(files: dict[str, bytes], dist: Path) -> None:
         raise ReleaseError(f"could not write the release to {dist}: {exc}") from exc
 
 
-INPUTS = ("data", "ontology", "shapes")
+def retired_info(project: Project) -> list[dict[str, str | None]]:
+    """What the server says of each retired IRI: why, its successor, and the last release that
+    published it (None for one never published)."""
+    published = ever_minted(read_records(project.root))
+    return [{"id": r.id, "reason": r.reason, "replaced_by": r.replaced_by,
+             "last_published": published.get(r.id)} for r in project.retired]
 
 
 def is_stale(root: Path, dist: Path) -> bool:
-    """Whether any curated input file is newer than the release in ``dist``."""
-    info = dist / "release.json"
-    if not info.is_file():
+    """Whether the curated inputs differ, by content, from those the release in ``dist`` was
+    built from (a file touched or restored byte for byte is not a change)."""
+    try:
+        built = json.loads((dist / "release.json").read_text(encoding="utf-8")).get("inputs")
+    except (OSError, ValueError):
         return True
-    built = info.stat().st_mtime
-    return any(
-        path.stat().st_mtime > built
-        for folder in INPUTS
-        for path in (root / folder).rglob("*")
-        if path.is_file()
-    )
+    return built != inputs_digest(root)
 
 
 def build_release(root: Path, dist: Path | None = None, progress: Progress | None = None) -> Built:
@@ -257,14 +272,14 @@ def build_release(root: Path, dist: Path | None = None, progress: Progress | Non
     dist = dist or root / "dist"
     steps = _Steps(progress, STEPS)
     release = _assemble(root, steps)
-    _check_previous(dist, release.project)
+    _check_previous(release.project)
     with steps.step("validating against the SHACL shapes") as note:
-        conforms, results = run_shacl(release.union, release.shapes)
+        conforms, results = run_shacl(release.union, release.shapes, steps.during)
         note.append("conforms" if conforms else f"{len(results)} violations")
     if not conforms:
         raise NonConforming(format_report(conforms, results, release.locate), results, dist)
     with steps.step("serializing dumps") as note:
-        files = render(release)
+        files = render(release, steps.during)
         note.append(f"{len(files)} files")
     with steps.step(f"writing {dist}"):
         write_release(files, dist)

@@ -21,6 +21,7 @@ WD = Namespace("http://www.wikidata.org/entity/")
 VANN = Namespace("http://purl.org/vocab/vann/")
 BIBO = Namespace("http://purl.org/ontology/bibo/")
 QB = Namespace("http://purl.org/linked-data/cube#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 
 DATASET_IRI = BASE + "dataset"
 
@@ -47,6 +48,7 @@ PREFIXES: dict[str, str] = {
     "vann": str(VANN),
     "bibo": str(BIBO),
     "qb": str(QB),
+    "vcard": str(VCARD),
 }
 
 __all__ = [
@@ -72,6 +74,7 @@ __all__ = [
     "SPDX",
     "TIME",
     "VANN",
+    "VCARD",
     "VOCAB",
     "VOID",
     "WD",

@@ -54,23 +54,25 @@ def bar_chart(title: str, bars: Sequence[Bar], width: int = 640) -> Markup:
              f'aria-label="{escape(title)}"><title>{escape(title)}</title>']
     for i, b in enumerate(bars):
         y = top + i * row
-        w = max(1.0, plot * b.count / biggest)
+        w = max(1.0, plot * b.count / biggest) if b.count > 0 else 0.0
         name = escape(b.label if len(b.label) <= 40 else b.label[:39] + "…")
         text = f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end">{name}</text>'
         if b.href:
             text = f'<a href="{escape(b.href)}">{text}</a>'
-        parts.append(
-            f'<g class="bar">{text}<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row - 6}">'
-            f'<title>{escape(b.label)}: {b.count}</title></rect>'
-            f'<text class="count" x="{label_w + w + 4:.1f}" y="{y + 15}">{b.count}</text></g>')
+        # a row of 0 has no bar, only its count, so that no sliver reads as "a few"
+        rect = (f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row - 6}">'
+                f'<title>{escape(b.label)}: {b.count}</title></rect>' if b.count > 0 else "")
+        parts.append(f'<g class="bar">{text}{rect}'
+                     f'<text class="count" x="{label_w + w + 4:.1f}" y="{y + 15}">{b.count}</text></g>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
 def year_bars(s: Site) -> list[Bar]:
     """Findings per calendar year: a finding counts in every year one of its times touches (a
-    period open at one end, in the year of the end it has); a bar links to its year's time entity
-    when the release has one."""
+    period open at one end, in the year of the end it has); every year from the first to the
+    last has its bar, 0 for a year without findings, so that a gap shows as a gap; a bar links to
+    its year's time entity when the release has one."""
     per_year: dict[int, set[str]] = {}
     for r in s.store.query(YEARS_QUERY, use_default_graph_as_union=True, prefixes=PREFIXES):
         ends = [int(r[v].value[:4]) for v in ("e", "l") if r[v] is not None]
@@ -79,9 +81,10 @@ def year_bars(s: Site) -> list[Bar]:
                 per_year.setdefault(year, set()).add(r["f"].value)
     names = labels(s)
     bars = []
-    for year in sorted(per_year):
+    for year in range(min(per_year, default=0), max(per_year, default=-1) + 1):
         iri = f"{s.base}id/time/{year:04d}"
-        bars.append(Bar(f"{year:04d}", len(per_year[year]), s.href(iri) if iri in names else None))
+        bars.append(Bar(f"{year:04d}", len(per_year.get(year, ())),
+                        s.href(iri) if iri in names else None))
     return bars
 
 

@@ -1,9 +1,10 @@
 """Discovery: how programs and crawlers find the dataset and its parts, as plain functions.
 
-* :func:`void_graph`: the release's VoID/DCAT description (its own graph in the store), with
-  what only the running release can say: example resources, the vocabularies used, the root
-  resources; the VoID linksets (one per external dataset and link predicate, with its triple
-  count) come from the build, and :func:`link_counts` counts them again from the store.
+* :func:`void_graph`: the release's VoID/DCAT description, its own graph in the store, loaded
+  from the release's ``void.ttl`` and served as it is: the build made all of it (example and root
+  resources, vocabularies, linksets …, :mod:`dprk_ld.release.description`), so that
+  ``/.well-known/void`` and the dataset IRI's document are the graph the release dumps;
+  :func:`link_counts` counts the links of the linksets again from the store.
 * :func:`sitemap_xml` (every document of the release, :func:`document_paths`) and
   :func:`robots_txt`, with the site's public address (never a request's Host).
 * :func:`release_file`: a file of the release that may be downloaded, and no other path.
@@ -17,18 +18,14 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
-from rdflib.namespace import FOAF, RDF, VOID
+from rdflib import Graph
+from rdflib.namespace import VOID
 
-from dprk_ld.release.dumps import LINK_PREDICATES, count_links
-from dprk_ld.release.namespaces import DPRK, GRAPH, OA
+from dprk_ld.release.namespaces import GRAPH, VCARD
+from dprk_ld.release.void import LINK_PREDICATES, count_links
 from dprk_ld.site.graphs import new_graph, to_rdflib_triple
 from dprk_ld.site.state import Site
 
-EXAMPLE_CLASSES = (DPRK.Finding, DPRK.SourceDocument, DPRK.Place, FOAF.Person, OA.Annotation)
-#: vocabularies the release uses that its VoID graph does not already name
-VOCABULARIES = ("http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/2002/07/owl#",
-                "http://www.w3.org/ns/shacl#", "http://purl.org/ontology/bibo/")
 #: pages of the site that are not documents of a thing, listed first in the sitemap
 SITE_PAGES = ("/", "/sparql", "/ontology", "/shapes", "/disagreements")
 MAX_SITEMAP_URLS = 50_000
@@ -46,29 +43,15 @@ def link_counts(store: Any, base: str) -> Counter[tuple[str, str]]:
     return count_links(triples, base)
 
 
-def _typed(s: Site, cls: URIRef) -> Any:
-    return s.store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(cls)))
-
-
 def void_graph(s: Site) -> Graph:
-    """The release's VoID description (with its linksets, made by the build) and what the served
-    release adds to it: example and root resources, vocabularies."""
+    """The release's VoID/DCAT description: its ``void`` graph, every triple as the release's
+    ``void.ttl`` says it, nothing added."""
     def build() -> Graph:
         g = new_graph()
         g.bind("void", VOID)
+        g.bind("vcard", VCARD)
         for q in s.store.quads_for_pattern(None, None, None, ox.NamedNode(str(GRAPH["void"]))):
             g.add(to_rdflib_triple(q))
-        ds = URIRef(s.dataset_iri)
-        for cls in EXAMPLE_CLASSES:
-            for q in _typed(s, cls):
-                if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(s.base):
-                    g.add((ds, VOID.exampleResource, URIRef(q.subject.value)))
-                    break
-        for q in _typed(s, DPRK.SourceDocument):
-            g.add((ds, VOID.rootResource, URIRef(q.subject.value)))
-        g.add((ds, VOID.rootResource, URIRef(s.base + "ontology")))
-        for ns in VOCABULARIES:
-            g.add((ds, VOID.vocabulary, URIRef(ns)))
         return g
 
     return s.cached("void", build)

@@ -16,6 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS
 
 from dprk_ld.release.namespaces import DPRK, OA
+from dprk_ld.site.cite import cite_view
 from dprk_ld.site.claims import claims_view
 from dprk_ld.site.render import alternates, embedded_jsonld, render
 from dprk_ld.site.series import series_view
@@ -174,6 +175,7 @@ def resource_page(s: Site, iri: str, g: Graph) -> str:
         sections=sections_of(s, g, node) if is_source else [],
         jsonld=embedded_jsonld(g),
         alternates=alternates(doc),
+        cite=cite_view(s, iri) if is_finding or is_source else None,
     )
 
 

@@ -1,7 +1,11 @@
-// The query page: a highlighted editor, the example queries one click away, results as a table,
-// and a bar chart when the result is a series (a label column and a number column).
+// The query page: a highlighted editor with completion (query-complete.js), the example queries
+// one click away, Ctrl+Enter (Cmd+Enter) to run, the queries one ran kept in this browser, a link
+// that reopens and runs the query, the results as a table with pages, sorting and a filter
+// (query-table.js), a chart for a series, downloads of the same query, and a notice when a
+// result was cut. Without scripts the page is a plain form that the server answers.
 (function () {
   "use strict";
+  var Q = window.dprkQuery;
   var form = document.getElementById("query-form");
   var editor = document.getElementById("query");
   var code = document.getElementById("highlight");
@@ -10,122 +14,126 @@
   var chart = document.getElementById("chart");
   var described = document.getElementById("example-description");
   var notice = document.getElementById("cut-notice");
+  var downloads = document.getElementById("downloads");
+  var share = document.getElementById("share-link");
+  var copy = document.getElementById("share-copy");
+  var historyBox = document.getElementById("history");
+  var historyList = document.getElementById("history-list");
   var base = form.getAttribute("data-base") || "";
-  var examples = {};
-  try { examples = JSON.parse(document.getElementById("examples").textContent || "{}"); } catch (e) { examples = {}; }
+  var endpoint = form.getAttribute("action") || "/sparql";
+  var HISTORY_KEY = "dprk-ld.query-history";
+  var HISTORY_MAX = 30;
+  var DOWNLOADS = {
+    results: [["CSV", "csv", "csv"], ["TSV", "tsv", "tsv"], ["SPARQL JSON", "json", "srj"], ["SPARQL XML", "xml", "srx"]],
+    "boolean": [["SPARQL JSON", "json", "srj"], ["SPARQL XML", "xml", "srx"]],
+    graph: [["Turtle", "ttl", "ttl"], ["N-Triples", "nt", "nt"], ["JSON-LD", "jsonld", "jsonld"], ["RDF/XML", "rdfxml", "rdf"]]
+  };
+
+  function readJson(id) {
+    try { return JSON.parse(document.getElementById(id).textContent || "{}"); } catch (e) { return {}; }
+  }
+  var examples = readJson("examples");
+  Q.setPrefixes(readJson("prefix-table"));
+  var loaded = null;  // the example in the editor: { id, text, title, description }
+  var series = null;
+  var view = new Q.ResultsView(results, { base: base, endpoint: endpoint, onLabels: function () {
+    if (series && lastData) { series = Q.seriesOf(lastData); if (series) { Q.drawChart(chart, series); } }
+  } });
+  var lastData = null;
+
+  function shareHref(text) { return "/sparql?query=" + encodeURIComponent(text); }
 
   function paint() {
     // a trailing newline keeps the highlighted copy as tall as the text area
     code.innerHTML = window.dprkHighlight(editor.value) + "\n";
     code.parentNode.scrollTop = editor.scrollTop;
   }
-  editor.addEventListener("input", paint);
+
+  // the example's description stays only while its text does
+  function markEdited() {
+    if (!loaded) { return; }
+    var same = editor.value === loaded.text;
+    described.classList.toggle("edited", !same);
+    described.textContent = same ? loaded.description
+      : "Edited: no longer the example \u201c" + loaded.title + "\u201d as written.";
+    Array.prototype.forEach.call(document.querySelectorAll("button.example"), function (b) {
+      b.classList.toggle("active", same && b.getAttribute("data-example") === loaded.id);
+    });
+  }
+
+  function changed() {
+    paint();
+    share.href = shareHref(editor.value);
+    markEdited();
+  }
+  editor.addEventListener("input", changed);
   editor.addEventListener("scroll", function () { code.parentNode.scrollTop = editor.scrollTop; });
   paint();
+  share.href = shareHref(editor.value);
+  var completion = Q.attachCompletion(editor, code, document.getElementById("completions"),
+                                     form.getAttribute("data-vocabulary"), changed);
 
-  function link(value) {
-    var a = document.createElement("a");
-    a.href = base && value.indexOf(base) === 0 ? "/" + value.slice(base.length) : value;
-    a.textContent = value;
-    return a;
+  // --- history -----------------------------------------------------------------------------------
+
+  function readHistory() {
+    try {
+      var list = JSON.parse(window.localStorage.getItem(HISTORY_KEY) || "[]");
+      return Array.isArray(list) ? list : [];
+    } catch (e) { return []; }
   }
 
-  function cell(term) {
-    var td = document.createElement("td");
-    if (!term) { return td; }
-    if (term.type === "uri") {
-      td.appendChild(link(term.value));
-    } else {
-      td.textContent = term.type === "bnode" ? "_:" + term.value : term.value;
-      if (term["xml:lang"]) { td.title = "@" + term["xml:lang"]; }
-      else if (term.datatype) { td.title = term.datatype; }
-    }
-    return td;
+  function titleOf(text) {
+    var m = /^#\s*title:\s*(.+)$/m.exec(text);
+    if (m) { return m[1].trim(); }
+    var line = text.split("\n").map(function (l) { return l.trim(); }).filter(function (l) {
+      return l && l.charAt(0) !== "#" && !/^(PREFIX|BASE)\b/i.test(l);
+    })[0] || text.trim();
+    return line.length > 80 ? line.slice(0, 79) + "…" : line;
   }
 
-  function isNumber(term) {
-    return term && term.type !== "uri" && term.value !== "" && !isNaN(Number(term.value)) &&
-      (!term.datatype || /(integer|decimal|double|float|int|long|short)$/.test(term.datatype));
-  }
-
-  function shortLabel(term) {
-    if (!term) { return ""; }
-    var v = term.value;
-    if (term.type === "uri") { v = v.replace(/[#/]$/, ""); v = v.slice(Math.max(v.lastIndexOf("/"), v.lastIndexOf("#")) + 1); }
-    return v.length > 32 ? v.slice(0, 31) + "…" : v;
-  }
-
-  // A series: every row has a number in one column and something to name it by in another.
-  function seriesOf(data) {
-    var vars = data.head.vars, rows = data.results.bindings;
-    if (rows.length < 2 || rows.length > 200 || vars.length < 2) { return null; }
-    for (var j = vars.length - 1; j >= 0; j -= 1) {
-      var numeric = rows.every(function (b) { return isNumber(b[vars[j]]); });
-      if (!numeric) { continue; }
-      var labelVars = vars.filter(function (v, k) { return k !== j; });
-      if (labelVars.length > 3) { return null; }
-      return { label: labelVars.join(", ?"), value: vars[j], points: rows.map(function (b) {
-        return { name: labelVars.map(function (v) { return shortLabel(b[v]); }).filter(Boolean).join(" · "),
-                 value: Number(b[vars[j]].value) };
-      }) };
-    }
-    return null;
-  }
-
-  function svgEl(name, attrs, text) {
-    var el = document.createElementNS("http://www.w3.org/2000/svg", name);
-    Object.keys(attrs).forEach(function (k) { el.setAttribute(k, attrs[k]); });
-    if (text !== undefined) { el.textContent = text; }
-    return el;
-  }
-
-  function drawChart(series) {
-    chart.textContent = "";
-    var row = 22, labelW = 420, width = 860, top = 8;
-    var height = top * 2 + row * series.points.length;
-    var biggest = Math.max.apply(null, series.points.map(function (p) { return Math.abs(p.value); })) || 1;
-    var plot = width - labelW - 70;
-    var svg = svgEl("svg", { viewBox: "0 0 " + width + " " + height, width: width, height: height,
-      role: "img", "aria-label": "?" + series.value + " by ?" + series.label, "class": "chart" });
-    svg.appendChild(svgEl("title", {}, "?" + series.value + " by ?" + series.label));
-    series.points.forEach(function (p, i) {
-      var y = top + i * row, w = Math.max(1, plot * Math.abs(p.value) / biggest);
-      svg.appendChild(svgEl("text", { x: labelW - 6, y: y + 15, "text-anchor": "end" }, p.name));
-      var rect = svgEl("rect", { x: labelW, y: y + 3, width: w.toFixed(1), height: row - 6 });
-      rect.appendChild(svgEl("title", {}, p.name + ": " + p.value));
-      svg.appendChild(rect);
-      svg.appendChild(svgEl("text", { x: (labelW + w + 4).toFixed(1), y: y + 15, "class": "count" }, String(p.value)));
+  function showHistory() {
+    var list = readHistory();
+    historyBox.hidden = list.length === 0;
+    historyList.textContent = "";
+    list.forEach(function (entry) {
+      var li = document.createElement("li");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "past";
+      button.textContent = titleOf(entry.query);
+      button.title = entry.query;
+      button.addEventListener("click", function () {
+        editor.value = entry.query;
+        loaded = null;
+        described.textContent = "";
+        described.classList.remove("edited");
+        changed();
+        editor.focus();
+      });
+      var when = document.createElement("span");
+      when.className = "when";
+      when.textContent = new Date(entry.at).toLocaleString() +
+        (typeof entry.rows === "number" ? " · " + entry.rows + " rows" : "");
+      li.appendChild(button);
+      li.appendChild(when);
+      historyList.appendChild(li);
     });
-    chart.appendChild(svg);
   }
 
-  function showTable(data, truncated) {
-    results.textContent = "";
-    chart.textContent = "";
-    if (typeof data.boolean === "boolean") {
-      var p = document.createElement("p");
-      p.textContent = "Answer: " + data.boolean;
-      results.appendChild(p);
-      status.textContent = "";
-      return;
-    }
-    var series = seriesOf(data);
-    if (series) { drawChart(series); }
-    var table = document.createElement("table");
-    var head = table.createTHead().insertRow();
-    data.head.vars.forEach(function (v) {
-      var th = document.createElement("th");
-      th.textContent = "?" + v;
-      head.appendChild(th);
-    });
-    var body = table.createTBody();
-    data.results.bindings.forEach(function (b) {
-      var r = body.insertRow();
-      data.head.vars.forEach(function (v) { r.appendChild(cell(b[v])); });
-    });
-    results.appendChild(table);
-    status.textContent = data.results.bindings.length + " rows" + (truncated ? " (cut)" : "");
+  function remember(text, rows) {
+    var list = readHistory().filter(function (e) { return e.query !== text; });
+    list.unshift({ query: text, at: Date.now(), rows: rows });
+    try { window.localStorage.setItem(HISTORY_KEY, JSON.stringify(list.slice(0, HISTORY_MAX))); }
+    catch (e) { return; }  // storage full or refused: the page works without it
+    showHistory();
   }
+
+  document.getElementById("history-clear").addEventListener("click", function () {
+    try { window.localStorage.removeItem(HISTORY_KEY); } catch (e) { /* nothing kept */ }
+    showHistory();
+  });
+
+  // --- one run -----------------------------------------------------------------------------------
 
   function size(bytes) {
     var n = Number(bytes);
@@ -154,44 +162,114 @@
         resp.headers.get("X-SPARQL-Max-Rows") + " rows (MAX_ROWS). These are the first rows; " +
         "page through with LIMIT and OFFSET. "));
     }
-    more.href = "#limits";
+    // the limits of this page, wherever the address bar is (a run puts the query there)
+    more.href = endpoint + "#limits";
+    more.addEventListener("click", function (event) {
+      event.preventDefault();
+      document.getElementById("limits").scrollIntoView();
+    });
     more.textContent = "About the limits";
     notice.appendChild(more);
     return true;
   }
 
+  function offerDownloads(kind, text) {
+    downloads.textContent = "Download the results: ";
+    DOWNLOADS[kind].forEach(function (d, i) {
+      if (i) { downloads.appendChild(document.createTextNode(" · ")); }
+      var a = document.createElement("a");
+      a.href = endpoint + "?query=" + encodeURIComponent(text) + "&format=" + d[1];
+      a.setAttribute("download", "query-results." + d[2]);
+      a.className = "download";
+      a.setAttribute("data-format", d[1]);
+      a.textContent = d[0];
+      downloads.appendChild(a);
+    });
+    downloads.hidden = false;
+  }
+
+  function clear() {
+    results.textContent = "";
+    chart.textContent = "";
+    downloads.hidden = true;
+    series = lastData = null;
+  }
+
+  // the place of a syntax error, selected in the editor
+  function pointAt(details) {
+    if (!details || !details.line) { return; }
+    var lines = editor.value.split("\n"), at = 0;
+    for (var i = 0; i < details.line - 1 && i < lines.length; i += 1) { at += lines[i].length + 1; }
+    at += Math.max(0, (details.column || 1) - 1);
+    editor.setSelectionRange(at, Math.min(editor.value.length, at + (details.token || " ").length));
+  }
+
+  function showError(resp) {
+    return resp.json().then(function (e) {
+      status.className = "error";
+      status.textContent = e.error.status + " " + e.error.title + ": " + e.error.message;
+      clear();
+      pointAt(e.error.details);
+    }, function () {
+      status.className = "error";
+      status.textContent = resp.status + " " + resp.statusText;
+      clear();
+    });
+  }
+
+  function showSelect(data, text, truncated) {
+    clear();
+    lastData = data;
+    if (typeof data.boolean === "boolean") {
+      var p = document.createElement("p");
+      p.textContent = "Answer: " + data.boolean;
+      results.appendChild(p);
+      status.textContent = "Answer: " + data.boolean;
+      offerDownloads("boolean", text);
+      remember(text, null);
+      return;
+    }
+    series = Q.seriesOf(data);
+    if (series) { Q.drawChart(chart, series); }
+    view.show(data, truncated);
+    var n = data.results.bindings.length;
+    status.textContent = n + " rows" + (truncated ? " (cut)" : "");
+    offerDownloads("results", text);
+    remember(text, n);
+  }
+
+  function showGraph(body, text, truncated) {
+    clear();
+    var pre = document.createElement("pre");
+    pre.textContent = body;
+    results.appendChild(pre);
+    status.textContent = "A graph, as Turtle" + (truncated ? " (cut)" : "");
+    offerDownloads("graph", text);
+    remember(text, null);
+  }
+
   function run() {
+    var text = editor.value;
+    completion.close();
     status.className = "";
     status.textContent = "Running…";
     notice.hidden = true;
+    // the address says what ran: the example, while its text is unedited; else the query
+    history.replaceState(null, "", loaded && text === loaded.text
+      ? endpoint + "#example=" + encodeURIComponent(loaded.id) : shareHref(text));
     var body = new URLSearchParams();
-    body.set("query", editor.value);
-    fetch(form.action, {
+    body.set("query", text);
+    fetch(endpoint, {
       method: "POST",
       headers: { "Accept": "application/sparql-results+json, text/turtle;q=0.9" },
       body: body
     }).then(function (resp) {
-      var type = resp.headers.get("Content-Type") || "";
-      if (!resp.ok) {
-        return resp.json().then(function (e) {
-          status.className = "error";
-          status.textContent = e.error.status + " " + e.error.title + ": " + e.error.message;
-          results.textContent = "";
-          chart.textContent = "";
-        });
-      }
+      if (!resp.ok) { return showError(resp); }
       var truncated = showCut(resp);
-      if (type.indexOf("json") >= 0) {
-        return resp.json().then(function (data) { showTable(data, truncated); });
+      if ((resp.headers.get("Content-Type") || "").indexOf("json") >= 0) {
+        return resp.json().then(function (data) { showSelect(data, text, truncated); });
       }
-      return resp.text().then(function (text) {
-        results.textContent = "";
-        chart.textContent = "";
-        var pre = document.createElement("pre");
-        pre.textContent = text;
-        results.appendChild(pre);
-        status.textContent = truncated ? "Cut." : "";
-      });
+      return resp.text().then(function (graph) { showGraph(graph, text, truncated); });
     }).catch(function (err) {
       status.className = "error";
       status.textContent = String(err);
@@ -203,26 +281,51 @@
     event.preventDefault();
     run();
   });
+  form.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      run();
+    }
+  });
+
+  if (copy && navigator.clipboard) {
+    copy.hidden = false;
+    copy.addEventListener("click", function () {
+      navigator.clipboard.writeText(new URL(share.getAttribute("href"), location.href).href).then(function () {
+        copy.textContent = "Copied";
+        setTimeout(function () { copy.textContent = "Copy link"; }, 1500);
+      });
+    });
+  }
+
+  // --- examples, and what the address asks for -------------------------------------------------
 
   function load(id, andRun) {
     var q = examples[id];
     if (!q) { return; }
     editor.value = q.text;
-    paint();
-    if (described) { described.textContent = q.description; }
-    Array.prototype.forEach.call(document.querySelectorAll("button.example"), function (b) {
-      b.classList.toggle("active", b.getAttribute("data-example") === id);
-    });
+    loaded = { id: id, text: q.text, title: q.title, description: q.description };
+    changed();
     if (andRun) { run(); }
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("button.example"), function (button) {
     button.addEventListener("click", function () {
       var id = button.getAttribute("data-example");
-      history.replaceState(null, "", "#example=" + encodeURIComponent(id));
       load(id, true);
     });
   });
+
+  showHistory();
   var wanted = /example=([^&]+)/.exec(location.hash);
-  if (wanted) { load(decodeURIComponent(wanted[1]), true); }
+  var inHash = /[#&]query=([^&]*)/.exec(location.hash);
+  if (form.getAttribute("data-run") === "true") {
+    run();  // opened as /sparql?query=...: the query is in the editor
+  } else if (inHash) {
+    editor.value = decodeURIComponent(inHash[1].replace(/\+/g, " "));
+    changed();
+    run();
+  } else if (wanted) {
+    load(decodeURIComponent(wanted[1]), true);
+  }
 }());

@@ -49,4 +49,5 @@
   }
 
   global.dprkHighlight = highlight;
+  global.dprkKeywords = KEYWORDS;  // for the completion: a word that starts one is not a prefix
 }(window));

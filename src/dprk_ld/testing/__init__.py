@@ -43,15 +43,19 @@ from dprk_ld.web.errors import CODES
 
 __all__ = [
     "BASE",
+    "BROWSER_WAIT",
     "CARTESIAN",
+    "CHROMIUM_FLAGS",
     "ConnectionCounter",
     "CountingPool",
     "assert_error_shape",
+    "chromium",
     "fixture_release_files",
     "path_of",
     "serve_in_thread",
     "service_queries",
     "subjects_of_type",
+    "wait_for",
     "write_fixture_release",
 ]
 
@@ -284,10 +288,6 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
-
-
 # --- a real server process ------------------------------------------------------------------------
 
 
@@ -378,3 +378,6 @@ def load_problems(root: Path) -> list[Any]:
     except DataError as exc:
         return list(exc.problems)
     raise AssertionError(f"the data of {root} loaded without a problem")
+
+
+from dprk_ld.testing.browser import BROWSER_WAIT, CHROMIUM_FLAGS, chromium, wait_for  # noqa: E402

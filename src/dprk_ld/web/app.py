@@ -25,6 +25,7 @@ from dprk_ld.endpoint.pool import PoolConfig, QueryPool
 from dprk_ld.endpoint.service_description import ServiceDescription
 from dprk_ld.release.served import ServedRelease
 from dprk_ld.web import cors, discovery, documents, errors, pages, reload, settings
+from dprk_ld.web import reconciliation as reconciliation_views
 from dprk_ld.web import sparql as sparql_views
 
 
@@ -134,6 +135,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     documents.register(app)
     pages.register(app)
     discovery.register(app)
+    reconciliation_views.register(app)  # OpenRefine's Reconciliation API
     app.after_request(cors.add_headers)
     return app
 

@@ -12,7 +12,10 @@ for. Rules (RFC 9110 section 12.5.1):
 
 * For each media type an offer can be sent as (its ``media_type`` and ``aliases``), the quality
   is that of the *most specific* matching range: ``text/csv`` beats ``text/*`` beats ``*/*``;
-  parameters other than ``q`` are ignored for matching.
+  parameters other than ``q`` are ignored for matching. An alias is matched by a range that
+  names it or its type (``application/xhtml+xml``, ``application/*``), never by ``*/*``: the
+  wildcard stands for the offer's own media type, so ``text/html;q=0, */*`` refuses HTML even
+  though HTML may be asked for as ``application/xhtml+xml``.
 * An offer's quality is the best quality of its media types; ``q=0`` means "not acceptable".
 * The highest quality wins; ties go to the more specific match, then to the server's order.
 * No ``Accept`` header, or one of which no range can be read, means ``*/*``. Unreadable ranges
@@ -81,11 +84,13 @@ def parse_accept(header: str | None) -> list[AcceptRange]:
     return ranges
 
 
-def _quality(ranges: Sequence[AcceptRange], media_type: str) -> tuple[float, int]:
-    """(q, specificity) of the most specific range matching ``media_type``; (-1, -1) if none."""
+def _quality(ranges: Sequence[AcceptRange], media_type: str,
+             alias: bool = False) -> tuple[float, int]:
+    """(q, specificity) of the most specific range matching ``media_type``; (-1, -1) if none
+    (an ``alias`` is not matched by ``*/*``)."""
     best: tuple[float, int] = (-1.0, -1)
     for rng in ranges:
-        if not rng.matches(media_type):
+        if not rng.matches(media_type) or (alias and rng.specificity == 0):
             continue
         spec = rng.specificity
         if spec > best[1] or (spec == best[1] and rng.q > best[0]):
@@ -147,7 +152,7 @@ def _negotiate(accept: str | None, offers: Sequence[Format],
     best: Format | None = None
     best_score: tuple[float, int, int] = (0.0, -1, 0)
     for index, offer in enumerate(offers):
-        q, spec = max(_quality(ranges, mtype) for mtype in offer.media_types())
+        q, spec = max(_quality(ranges, mtype, i > 0) for i, mtype in enumerate(offer.media_types()))
         if q <= 0:
             continue
         candidate = (q, spec, -index)

@@ -6,7 +6,9 @@ Turtle, N-Triples, JSON-LD and RDF/XML and names the variant it chose in ``Conte
 (``/doc/<path>.ttl`` and the like, also addressable directly). The ontology and the shapes use
 hash IRIs: ``/ontology`` and ``/shapes`` are documents and negotiate in place. Every document
 has a weak ETag (the release, the path and the syntax) and ``Link`` headers to its other
-variants.
+variants. The documents of the dataset, a finding and a source also offer their citation
+(:data:`dprk_ld.formats.CITATIONS`: text, BibTeX, RIS, CSL-JSON; ``/doc/<path>.bib`` and the
+like), sent with a ``Content-Disposition`` file name.
 
 This module also keeps the app's :class:`~dprk_ld.site.state.Site` record (:func:`install`,
 :func:`site_of`, :func:`current_site`), which the site's other views use.
@@ -24,6 +26,7 @@ from rdflib import Graph
 
 from dprk_ld import formats
 from dprk_ld.formats import Format
+from dprk_ld.site.cite import citation, filename, kind_of, split_citation, work_of
 from dprk_ld.site.describe import (
     HASH_DOCUMENTS,
     VARIANTS,
@@ -34,16 +37,20 @@ from dprk_ld.site.describe import (
     split_variant,
     variant_path,
 )
+from dprk_ld.site.discovery import void_graph
 from dprk_ld.site.graphs import serialize
 from dprk_ld.site.ontology import hash_document_page
 from dprk_ld.site.pages import resource_page
 from dprk_ld.site.state import Site, find_queries_dir, local_url, public_root
 from dprk_ld.web import conneg, reload
 from dprk_ld.web.errors import not_acceptable, not_found
+from dprk_ld.web.retired import answer_retired
 
 SITE_KEY = "dprk_ld_site"
 METHODS = ["GET", "HEAD"]
 NO_RESOURCE = "No resource with this IRI in the release."
+#: what the document of a citable resource offers: its description, then its citation
+CITABLE: tuple[Format, ...] = (*VARIANTS, *formats.CITATIONS)
 
 
 # --- the app's site ----------------------------------------------------------------------------
@@ -110,20 +117,43 @@ def _etag(s: Site, path: str, fmt: Format) -> str:
     return digest.hexdigest()[:32]
 
 
-def document_response(s: Site, path: str, graph: Graph, fmt: Format, negotiated: bool,
-                      render_html: Callable[[], str]) -> Response:
-    """The response for the document at ``/path`` (``path`` without extension) in ``fmt``."""
-    etag = _etag(s, path, fmt)
-    headers = {"Cache-Control": cache_control(s), "ETag": f'W/"{etag}"'}
+def _headers(s: Site, path: str, fmt: Format, negotiated: bool,
+             variants: tuple[Format, ...]) -> dict[str, str]:
+    headers = {"Cache-Control": cache_control(s), "ETag": f'W/"{_etag(s, path, fmt)}"'}
     if negotiated:
         headers["Vary"] = "Accept"
         headers["Content-Location"] = variant_path(f"/{path}", fmt)
     headers["Link"] = ", ".join(f'<{variant_path(f"/{path}", f)}>; rel="alternate"; type="{f.media_type}"'
-                                for f in VARIANTS if f is not fmt)
+                                for f in variants if f is not fmt)
+    return headers
+
+
+def document_response(s: Site, path: str, graph: Graph, fmt: Format, negotiated: bool,
+                      render_html: Callable[[], str],
+                      variants: tuple[Format, ...] = VARIANTS) -> Response:
+    """The response for the document at ``/path`` (``path`` without extension) in ``fmt``."""
+    etag = _etag(s, path, fmt)
+    headers = _headers(s, path, fmt, negotiated, variants)
     if request.if_none_match.contains_weak(etag):
         return Response(status=304, headers=headers)
     body = render_html().encode("utf-8") if fmt is formats.HTML else serialize(graph, fmt)
     return Response(body, content_type=fmt.content_type, headers=headers)
+
+
+def citation_response(s: Site, path: str, iri: str, fmt: Format, negotiated: bool) -> Response:
+    """The citation of ``iri``, the document at ``/path``, in ``fmt``: a file to save (the text
+    citation is shown in place)."""
+    work = work_of(s, iri)
+    if work is None:
+        raise not_found(NO_RESOURCE)
+    etag = _etag(s, path, fmt)
+    headers = _headers(s, path, fmt, negotiated, CITABLE)
+    if request.if_none_match.contains_weak(etag):
+        return Response(status=304, headers=headers)
+    resp = Response(citation(work, fmt), content_type=fmt.content_type, headers=headers)
+    resp.headers.set("Content-Disposition", "inline" if fmt is formats.BIBLIOGRAPHY else "attachment",
+                     filename=filename(work, fmt))
+    return resp
 
 
 # --- views ---------------------------------------------------------------------------------------
@@ -133,6 +163,10 @@ def thing(path: str) -> Response:
     """``/id/…``, ``/vocab/…`` and every other IRI of a thing: 303 to its document."""
     s = current_site()
     iri = iri_for_path(s.base, path)
+    # a retired IRI is never minted again, though the history may still name it
+    moved = answer_retired(s, path, document=False)
+    if moved is not None:
+        return moved
     if iri is None or not exists(s.store, iri):
         raise not_found(NO_RESOURCE)
     target = f"/doc/{path}"
@@ -147,15 +181,26 @@ def document(path: str) -> Response:
     """``/doc/<path>[.<ext>]``: the description of the thing ``<path>`` names."""
     s = current_site()
     stem, explicit = split_variant(path)
+    if explicit is None:
+        stem, explicit = split_citation(path)
     if stem in HASH_DOCUMENTS:
         return redirect(f"/{path}", 301)
     iri = iri_for_path(s.base, stem)
+    moved = answer_retired(s, stem, document=True)
+    if moved is not None:
+        return moved
     if iri is None or not exists(s.store, iri):
         raise not_found(NO_RESOURCE)
-    fmt = explicit if explicit is not None else choose(VARIANTS)
-    graph = describe(s.store, iri, s.base)
+    offers = CITABLE if kind_of(s, iri) is not None else VARIANTS
+    if explicit is not None and explicit not in offers:
+        raise not_found(NO_RESOURCE)  # a citation of what cannot be cited
+    fmt = explicit if explicit is not None else choose(offers)
+    if fmt in formats.CITATIONS:
+        return citation_response(s, f"doc/{stem}", iri, fmt, explicit is None)
+    # the dataset's document is the release's description, as dumped (void.ttl)
+    graph = void_graph(s) if iri == s.dataset_iri else describe(s.store, iri, s.base)
     return document_response(s, f"doc/{stem}", graph, fmt, explicit is None,
-                             lambda: resource_page(s, iri, graph))
+                             lambda: resource_page(s, iri, graph), offers)
 
 
 def hash_document(name: str) -> Response:
@@ -188,5 +233,5 @@ def register(app: Flask) -> None:
     app.register_blueprint(blueprint())
 
 
-__all__ = ["choose", "current_site", "document_response", "install", "public_address", "register",
-           "site_of"]
+__all__ = ["choose", "citation_response", "current_site", "document_response", "install",
+           "public_address", "register", "site_of"]

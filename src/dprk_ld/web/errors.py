@@ -1,6 +1,6 @@
 """One error shape for every HTTP error the web layer sends.
 
-Every error, whatever its status, is one of two renderings of the same record:
+Every error, whatever its status, is one of three renderings of the same record:
 
 JSON (``application/json``, the default)::
 
@@ -16,6 +16,13 @@ Plain text (``text/plain``, when the client prefers it)::
     error at 1:22: expected ...
     line: 1
     column: 22
+
+A browser, whose Accept header prefers ``text/html`` (or ``application/xhtml+xml``) over both,
+gets the same record as a page of the site (``templates/error.html``: the site's navigation and
+search box, the status, title, message, code and details, a link home), with the same status and
+headers (``Allow``, ``Retry-After`` ...). Programs (``Accept: application/json``, a SPARQL
+results type, ``*/*`` or no Accept at all) keep getting JSON: the choice is made by
+:mod:`dprk_ld.web.conneg` among JSON, plain text and HTML, in that order of preference.
 
 ``status`` is the HTTP status, ``code`` a stable machine-readable reason (snake case, listed in
 ``CODES``), ``title`` the HTTP reason phrase, ``message`` one human sentence and ``details`` an
@@ -41,13 +48,16 @@ from werkzeug.exceptions import HTTPException
 
 from dprk_ld import formats
 from dprk_ld.endpoint.errors import QueryError
+from dprk_ld.site.render import render as render_template
 from dprk_ld.web import conneg
 
 log = logging.getLogger(__name__)
 
 ERROR_JSON = formats.JSON
 ERROR_TEXT = formats.TEXT
-ERROR_OFFERS = (ERROR_JSON, ERROR_TEXT)
+ERROR_HTML = formats.HTML
+#: server preference first: JSON unless the client prefers text or a page
+ERROR_OFFERS = (ERROR_JSON, ERROR_TEXT, ERROR_HTML)
 
 #: every ``code`` the endpoint may send, with the status it goes with
 CODES: dict[str, int] = {
@@ -65,6 +75,7 @@ CODES: dict[str, int] = {
     "not_found": 404,
     "method_not_allowed": 405,
     "not_acceptable": 406,
+    "gone": 410,
     "payload_too_large": 413,
     "query_too_large": 413,
     "uri_too_long": 414,
@@ -133,6 +144,14 @@ def error_text(status: int, code: str, message: str, details: Mapping[str, Any] 
     return "\n".join(lines) + "\n"
 
 
+def error_page(status: int, code: str, message: str, details: Mapping[str, Any] | None) -> str:
+    """The error as a page of the site (``error.html``), for browsers."""
+    shown = [(key, ", ".join(str(v) for v in value) if isinstance(value, list | tuple) else str(value))
+             for key, value in (details or {}).items()]
+    return render_template("error.html", status=status, title=_title(status), code=code,
+                           message=message, details=shown)
+
+
 def from_query_error(err: QueryError) -> HttpError:
     """The HTTP error of a refusal or failure of the query service (the status from its code)."""
     headers = {"Retry-After": str(err.retry_after)} if err.retry_after is not None else {}
@@ -142,9 +161,18 @@ def from_query_error(err: QueryError) -> HttpError:
 def render_parts(
     err: HttpError, accept: str | None = None, format_param: str | None = None
 ) -> tuple[int, list[tuple[str, str]], bytes]:
-    """(status, headers, body) of ``err``: JSON unless the client prefers plain text; never 406."""
+    """(status, headers, body) of ``err``: JSON unless the client prefers plain text or HTML;
+    never 406 (and JSON when the page cannot be drawn)."""
     offer = conneg.negotiate_or_default(accept, ERROR_OFFERS, format_param)
-    if offer is ERROR_TEXT:
+    page = None
+    if offer is ERROR_HTML:
+        try:
+            page = error_page(err.status, err.code, err.message, err.details).encode("utf-8")
+        except Exception:
+            log.exception("the error page of a %s could not be drawn", err.status)
+    if page is not None:
+        body, mime = page, ERROR_HTML.content_type
+    elif offer is ERROR_TEXT:
         body = error_text(err.status, err.code, err.message, err.details).encode()
         mime = "text/plain; charset=utf-8"
     else:
@@ -230,6 +258,7 @@ _WERKZEUG_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     406: "not_acceptable",
+    410: "gone",
     413: "payload_too_large",
     414: "uri_too_long",
     415: "unsupported_media_type",
@@ -241,6 +270,7 @@ _GENERIC_MESSAGES = {
     400: "The request is malformed.",
     404: "No resource here.",
     405: "This method is not allowed here.",
+    410: "This resource was here once and is no longer.",
     413: "The request body is too large.",
     414: "The request URL is too long.",
     431: "The request headers are too large.",
