@@ -18,6 +18,7 @@ from dprk_ld.curation.ingest.evaluate import score
 from dprk_ld.curation.load import load_project
 from dprk_ld.curation.model import Finding, Quantity, Quote, Section
 from dprk_ld.release.build import build_release
+from dprk_ld.testing import ingest_args
 
 REPORT = """North Korea is one of the most repressive countries in the world.
 In August, a court reportedly sentenced a man to 10 years of forced labor in Hoeryong.
@@ -40,27 +41,7 @@ def candidate_ids(root: Path, source: str = "new-report") -> list[str]:
 def ingested(mini: Path, tmp_path: Path) -> Path:
     report = tmp_path / "report.txt"
     report.write_text(REPORT, encoding="utf-8")
-    assert (
-        run(
-            "ingest",
-            str(report),
-            "--source",
-            "new-report",
-            "--title",
-            "A new report",
-            "--url",
-            "https://example.org/new",
-            "--publisher",
-            "test-publisher",
-            "--published",
-            "2025-01-10",
-            "--covers",
-            "2024",
-            "--root",
-            str(mini),
-        )
-        == 0
-    )
+    assert run(*ingest_args(mini, report)) == 0
     assert candidate_ids(mini) == [ASSESSMENT, SENTENCE]
     return mini
 

@@ -19,6 +19,7 @@ from dprk_ld.curation.ingest.segment import BOILERPLATE, HEADING, SENTENCE, segm
 from dprk_ld.curation.ingest.when import times_in
 from dprk_ld.curation.load import load_project
 from dprk_ld.curation.sources import load_source
+from dprk_ld.testing import ingest_args
 
 REPORT = """Skip to main content
 Share this via Facebook
@@ -75,26 +76,7 @@ def make_pdf(lines: list[str]) -> bytes:
 
 
 def ingest(root: Path, file: Path, source: str = "new-report", covers: str = "2024") -> int:
-    return main(
-        [
-            "ingest",
-            str(file),
-            "--source",
-            source,
-            "--title",
-            "A new report",
-            "--url",
-            "https://example.org/new",
-            "--publisher",
-            "test-publisher",
-            "--published",
-            "2025-01-10",
-            "--covers",
-            covers,
-            "--root",
-            str(root),
-        ]
-    )
+    return main(ingest_args(root, file, source, covers))
 
 
 def candidates(root: Path, source: str = "new-report") -> list[dict[str, Any]]:

@@ -12,7 +12,6 @@ import os
 import pwd
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
@@ -28,7 +27,7 @@ from rdflib import Graph, URIRef
 
 from dprk_ld.cli import main
 from dprk_ld.deploy.w3id import folder_readme, htaccess, redirect_for, w3id_folder
-from dprk_ld.testing import BASE, ServerProcess, free_port
+from dprk_ld.testing import BASE, ServerProcess, free_port, stop_group
 
 pytestmark = pytest.mark.server
 
@@ -136,13 +135,7 @@ class Apache:
         return f"http://127.0.0.1:{self.port}/{FOLDER}/"
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=20)
+        stop_group(self.proc)
         self.log.close()
         shutil.rmtree(self.root, ignore_errors=True)
 

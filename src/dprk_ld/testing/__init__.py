@@ -51,9 +51,11 @@ __all__ = [
     "assert_error_shape",
     "chromium",
     "fixture_release_files",
+    "ingest_args",
     "path_of",
     "serve_in_thread",
     "service_queries",
+    "stop_group",
     "subjects_of_type",
     "wait_for",
     "write_fixture_release",
@@ -350,13 +352,26 @@ class ServerProcess:
         return {pid: ticks for pid, (ppid, _, _, ticks) in table.items() if ppid in web}
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=20)
+        stop_group(self.proc)
+
+
+def stop_group(proc: subprocess.Popen[Any], timeout: float = 20) -> None:
+    """Stop a process started in its own process group: SIGTERM to the group, SIGKILL if it
+    has not ended within ``timeout`` seconds."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=timeout)
+
+
+def ingest_args(root: Path, file: Path, source: str = "new-report", covers: str = "2024") -> list[str]:
+    """The command line of `dprk-ld ingest` for a test report into the project at ``root``."""
+    return ["ingest", str(file), "--source", source, "--title", "A new report",
+            "--url", "https://example.org/new", "--publisher", "test-publisher",
+            "--published", "2025-01-10", "--covers", covers, "--root", str(root)]
 
 
 def edit_fixture(root: Path, rel: str, old: str, new: str) -> None:
