@@ -14,7 +14,7 @@ import yaml
 
 from dprk_ld.cli import main
 from dprk_ld.curation.dates import Date
-from dprk_ld.curation.ingest.evaluate import score
+from dprk_ld.curation.ingest.evaluate import misses, score
 from dprk_ld.curation.load import load_project
 from dprk_ld.curation.model import Finding, Quantity, Quote, Section
 from dprk_ld.release.build import build_release
@@ -291,6 +291,26 @@ def test_the_scores_of_a_hand_made_case() -> None:
         "organizations": (1, 0, 0),
         "violations": (1, 0, 3),  # forced-labor; -; censorship and torture (f1 + f2), execution (f4)
         "dates": (1, 0, 1),  # date:2024-08; -; as_of:2024 of f2
+        "dates-value": (1, 0, 1),  # 2024-08; -; 2024 of f2
         "figures": (1, 0, 0),
     }
     assert (s.fields["places"].precision, s.fields["violations"].recall) == (2 / 3, 0.25)
+
+
+def test_the_date_score_with_and_without_the_field() -> None:
+    """``dates`` counts the field that holds a time, ``dates-value`` only the time: the same year
+    as ``date`` in a candidate and as ``as_of`` in the curated finding is a hit for the second
+    only; another year is a miss for both."""
+    findings = [
+        finding("f1", [(0, 50)], as_of=Date("2024")),
+        finding("f2", [(100, 150)], dates=[Date("2023")]),
+    ]
+    candidates = [
+        {"offsets": [[0, 60]], "kind": "pattern", "certainty": "stated", "date": "2024"},
+        {"offsets": [[90, 160]], "kind": "pattern", "certainty": "stated", "as_of": "2024"},
+    ]
+    s = score("s", findings, candidates, org_ids=set(), spatial=set())
+    dates, values = s.fields["dates"], s.fields["dates-value"]
+    assert (dates.tp, dates.fp, dates.fn) == (0, 2, 2)
+    assert (values.tp, values.fp, values.fn) == (1, 1, 1)
+    assert "dates-value precision 0.50 < 0.9" in misses(s) and "dates precision 0.00 < 0.9" in misses(s)

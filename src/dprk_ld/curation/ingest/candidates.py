@@ -1,5 +1,6 @@
-"""Candidate findings: one per sentence of the body, with the suggestions of the rules, in the
-curation format (docs/curation.md) under a ``candidates:`` key, each marked ``candidate: true``.
+"""Candidate findings: one per sentence of the body, or per clause where :mod:`~.clauses` cuts
+a sentence, with the suggestions of the rules, in the curation format (docs/curation.md) under a
+``candidates:`` key, each marked ``candidate: true``.
 
 A candidate carries two fields a finding does not: ``offsets`` (``[start, end]`` of each quote in
 the archived text) and ``why`` (the words each suggestion was made from). Both are dropped when a
@@ -12,12 +13,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from dprk_ld.curation.ingest.clauses import clauses
 from dprk_ld.curation.ingest.figures import figures_in
 from dprk_ld.curation.ingest.lexicon import ENTITY_FAMILY, Lexicon, Match
 from dprk_ld.curation.ingest.names import perpetrator_places, places_and_actors
 from dprk_ld.curation.ingest.rules import certainty_of, kind_of, speakers
 from dprk_ld.curation.ingest.segment import Document, Span
-from dprk_ld.curation.ingest.when import Found, coverage_year, times_in, years_named
+from dprk_ld.curation.ingest.timing import Told, link_times, stated_time, time_only, undated_time
+from dprk_ld.curation.ingest.when import coverage_year, times_in, years_named
 
 #: fields a candidate has that a finding does not
 CANDIDATE_ONLY = ("candidate", "offsets", "why")
@@ -46,6 +49,7 @@ class Setting:
     publisher: str
     lexicon: Lexicon
     state: str | None = None  # the state of the country the dataset covers: the default perpetrator
+    spatial: tuple[str, ...] = ()  # the places the whole dataset covers
 
 
 def slug(text: str, taken: set[str], words: int = 5) -> str:
@@ -65,61 +69,6 @@ def _ids(matches: list[Match], family: str, kinds: set[str] | None = None) -> li
             m.term.id for m in matches if m.term.family == family and (kinds is None or m.term.kind in kinds)
         )
     )
-
-
-_ANAPHOR = re.compile(
-    r"^(?:This|These|That|Those|It|Its|They|Their|He|She|His|Her|The same|"
-    r"Such|The (?:[\w’']+ ){0,2}(?:resolution|report|restrictions|decision|law|move|measures?|"
-    r"directive|meeting|visit|study|sanctions|deployment|ban|policy))\b"
-)
-_DATED_KINDS = ("incident", "international-response", "context", "statistic")
-
-
-def _undated_time(
-    text: str, kind: str, covered: str | None, previous: list[Found]
-) -> tuple[dict[str, Any], str]:
-    """The time of a sentence that names none: the previous sentence's when it begins by
-    pointing back to it ("This", "The resolution"), else the year the report covers."""
-    if kind == "recommendation":
-        return {"undated": "the source gives no date"}, "a recommendation names no time"
-    if previous and _ANAPHOR.match(text):
-        last = previous[-1]
-        field = last.field
-        return (
-            {field: last.value, "time_basis": "inferred-from-context"},
-            f"no time in the sentence; it points back to the one before, which says {last.words!r}",
-        )
-    if covered:
-        return (
-            {"as_of": covered, "time_basis": "inferred-from-coverage"},
-            f"no time in the sentence: the year the report covers ({covered})",
-        )
-    return {"undated": "the sentence gives no date"}, "no time in the sentence"
-
-
-def _time(
-    text: str, found: list[Found], kind: str, covered: str | None, previous: list[Found]
-) -> tuple[dict[str, Any], str]:
-    """The time fields of a candidate and why."""
-    periods = [f for f in found if f.field == "period"]
-    dates = [f for f in found if f.field == "date"]
-    as_of = [f for f in found if f.field == "as_of"]
-    basis = next((f.basis for f in found if f.basis != "stated"), "stated")
-    fields: dict[str, Any]
-    if not found:
-        return _undated_time(text, kind, covered, previous)
-    if as_of and not dates:
-        fields, used = {"as_of": as_of[0].value}, as_of[:1]
-    elif periods and not dates:
-        fields, used = {"period": periods[0].value}, periods[:1]
-    else:
-        values = list(dict.fromkeys(str(f.value) for f in dates))
-        fields, used = {"date": values[0] if len(values) == 1 else values}, dates
-    if kind in ("treaty-status", "membership-status") and isinstance(fields.get("date"), str):
-        fields = {"as_of": fields["date"]}
-    if basis != "stated":
-        fields["time_basis"] = basis
-    return fields, "; ".join(f"{f.words!r}" + (f" ({f.basis})" if f.basis != "stated" else "") for f in used)
 
 
 _CALLED_ON = re.compile(
@@ -188,9 +137,12 @@ def _who_and_where(
     setting: Setting,
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, list[str]]]:
     """The places and the actors in their roles (``according_to`` first)."""
-    places, actors, said_by, state_why = names
+    places, actors, said_by, state_why, owners = names
     lex = setting.lexicon
-    violation_at = min((m.start for m in matches if m.term.family == "violation-types"), default=None)
+    violation_at = min(
+        (m.start for m in matches if m.term.family in ("violation-types", "legal-qualifications")),
+        default=None,
+    )
     roles = _roles(text, kind, actors, said_by, certainty, violation_at, lex.countries)
     if (
         setting.state
@@ -200,7 +152,7 @@ def _who_and_where(
     ):
         roles["perpetrators"] = [setting.state]
         state_why[setting.state] = "no one named as doing it: the state of the country the dataset covers"
-    places = perpetrator_places(roles.get("perpetrators", []), places, lex, setting.state)
+    places = perpetrator_places(roles.get("perpetrators", []), places, lex, setting.state, owners)
     fields: dict[str, Any] = {"according_to": roles.pop("according_to")} if "according_to" in roles else {}
     return fields, {"places": places} if places else {}, roles
 
@@ -220,14 +172,18 @@ def _figure_fields(text: str, figures: list[Any]) -> dict[str, Any]:
 
 
 def suggest(
-    span: Span, setting: Setting, context_year: str | None, previous: list[Found] | None = None
-) -> tuple[dict[str, Any], list[Found]]:
-    """The suggestions for one sentence, as the fields of a finding, with ``why``; and the times
-    it names (or those it took from the sentence before)."""
+    span: Span,
+    setting: Setting,
+    context_year: str | None,
+    told: Told | None = None,
+    unit_before: str | None = None,
+) -> tuple[dict[str, Any], bool]:
+    """A sentence's (or clause's) suggestions as a finding's fields, with ``why``, and whether its
+    time was named or carried (:func:`_time_of`); ``unit_before``: see :func:`.figures_in`."""
     text, lex = span.text, setting.lexicon
     matches = lex.find(text)
     found = {family: _ids(matches, family) for family in _FAMILIES}
-    places, actors, state_why = places_and_actors(text, matches, lex)
+    places, actors, state_why, owners = places_and_actors(text, matches, lex)
     found["orgs"] = orgs = list(dict.fromkeys(a for a, _ in actors))
     spans = [
         (m.start, m.end, lex.governments.get(m.term.id, m.term.id))
@@ -237,7 +193,7 @@ def suggest(
     said_by = speakers(text, spans)
     certainty, hedge = certainty_of(text, said_by)
     times = times_in(text, coverage_year(setting.covers), context_year)
-    figures = figures_in(text, [(f.start, f.end) for f in times])
+    figures = figures_in(text, [(f.start, f.end) for f in times], unit_before)
     dprk = {o for o in orgs if lex.countries.get(o) == COUNTRY}
     kind, kind_why = kind_of(
         text,
@@ -246,9 +202,9 @@ def suggest(
         any(not f.penalty for f in figures),
         any(f.field == "date" and len(str(f.value)) >= 7 for f in times),
     )
-    time_fields, time_why = _time(text, times, kind, coverage_year(setting.covers), previous or [])
+    time_fields, time_why, dated = _time_of(text, times, kind, spans, setting, told or Told())
     attributed, where, roles = _who_and_where(
-        text, kind, matches, found, (places, actors, said_by, state_why), certainty, setting
+        text, kind, matches, found, (places, actors, said_by, state_why, owners), certainty, setting
     )
     item: dict[str, Any] = {
         "kind": kind,
@@ -270,14 +226,23 @@ def suggest(
         "kind": kind_why,
         "time": time_why,
         "certainty": repr(hedge) if hedge else "no hedge: the publisher's voice",
+        "names": {**_why_names(matches), **state_why},
+        "figures": [f.words for f in figures],
     }
-    names = {**_why_names(matches), **state_why}
-    if names:
-        why["names"] = names
-    if figures:
-        why["figures"] = [f.words for f in figures]
-    item["why"] = why
-    return item, times
+    item["why"] = {k: v for k, v in why.items() if v}
+    return item, dated
+
+
+def _time_of(
+    text: str, times: list[Any], kind: str, spans: list[tuple[int, int, str]], setting: Setting, told: Told
+) -> tuple[dict[str, Any], str, bool]:
+    """The time fields of a sentence, why, and whether they were named or carried (see
+    :mod:`~.timing`)."""
+    if times:
+        fields, why = stated_time(times, kind)
+        return fields, why, True
+    demanded = any(re.match(r"\s+must\b", text[end:]) for _, end, _ in spans)
+    return undated_time(text, kind, coverage_year(setting.covers), told, demanded)
 
 
 def _penalty(text: str) -> str:
@@ -320,17 +285,46 @@ def paragraphs(doc: Document) -> list[list[Span]]:
     return groups
 
 
+def _clause_items(span: Span, setting: Setting, year: str | None, told: Told) -> list[dict[str, Any]]:
+    """The candidates of one sentence: one per clause (:mod:`~.clauses`)."""
+    times = times_in(span.text, coverage_year(setting.covers), year)
+    items: list[dict[str, Any]] = []
+    for clause in clauses(span.text, [(f.start, f.end) for f in times]):
+        text = span.text[clause.start : clause.end]
+        part = Span(span.start + clause.start, span.start + clause.end, span.kind, text)
+        units = [q["unit"] for i in items for q in i.get("quantities", [])]
+        item, dated = suggest(part, setting, year, told, units[-1] if units else None)
+        if items:
+            dated = link_times(clause.link, items[-1], item, dated)
+        if clause.link == "reported" and items:  # "X reported that" + this: X's certainty and source
+            item["certainty"] = items[-1]["certainty"]
+            item.pop("according_to", None)
+            if "according_to" in items[-1]:
+                item = {"according_to": items[-1]["according_to"], **item}
+        named = [n for n in item["why"].get("names", {}) if setting.lexicon.entity_kinds.get(n) == "place"]
+        if not set(named) - set(setting.spatial):  # it names no place (but the dataset's own)
+            carried = items[-1].get("places", []) if items else told.places_for(text)
+            if carried:
+                item["places"] = carried
+                item["why"]["places"] = "none named: those of the " + (
+                    "clause before" if items else "sentence before, which it points back to"
+                )
+        told.add(text, time_only(item) if dated else None, item.get("places"))
+        items.append(item)
+    return items
+
+
 def build(doc: Document, setting: Setting) -> list[dict[str, Any]]:
-    """A candidate for each sentence of the body, in order."""
+    """A candidate for each clause of each sentence of the body, in order."""
     taken: set[str] = set()
     out: list[dict[str, Any]] = []
+    told = Told()
     for group in paragraphs(doc):
         year: str | None = None
-        previous: list[Found] = []
+        told.new_paragraph()
         for span in group:
-            item, times = suggest(span, setting, year, previous)
-            out.append({"id": slug(span.text, taken), "candidate": True, **item})
-            previous = times or (previous if item.get("time_basis") == "inferred-from-context" else [])
+            for item in _clause_items(span, setting, year, told):
+                out.append({"id": slug(item["quotes"][0], taken), "candidate": True, **item})
             named = years_named(span.text)
             year = named[-1] if named else year
     return out

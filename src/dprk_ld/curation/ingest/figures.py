@@ -91,7 +91,35 @@ _PENALTY = re.compile(
 )
 
 
-_BARE = r"\s+(?:between|in|from|during|reached|arrived|fled|were|was|had|have|died|compared)\b"
+#: after a number that names no unit, a word that starts what is said of it (a preposition, an
+#: auxiliary, a verb in the past): the number counts what the figure before it counted ("over 1,000
+#: North Koreans … compared to 105 between …", "only 195 did so")
+_BARE = (
+    r"(?:\s+(?:between|in|from|during|compared|were|was|had|have|has|are|is|did|do|does|will|would|"
+    r"could|may|might|made|fled|left|went|got|took|reached|[a-z]+ed)\b|\s*[,.;]|$)"
+)
+ORDINALS = {
+    w: i
+    for i, w in enumerate(
+        re.findall(
+            r"\w+",
+            "second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+            "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth",
+        ),
+        2,
+    )
+}
+_ORDINAL = re.compile(
+    r"\b(?:the|its|their|a|for the)\s+(?:(?P<word>"
+    + "|".join(ORDINALS)
+    + r")|(?P<num>\d{1,3})(?:st|nd|rd|th))\b(?!\s+(?:centur|anniversar|session|largest|highest|"
+    r"lowest|most|time\b|place\b|half|quarter))",
+    re.IGNORECASE,
+)
+_TIMES = re.compile(
+    r"\b(?:(?P<twice>twice)(?!\s+as\b)|(?:only|just|at least|more than)\s+(?P<once>once))\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -101,6 +129,7 @@ class Figure:
     unit: str
     qualifier: str
     value: Decimal | None = None
+    ordinal: int | None = None  # a rank ("its sixth nuclear test") instead of a value
     min: Decimal | None = None
     max: Decimal | None = None
     alternatives: list[Decimal] = field(default_factory=list)
@@ -111,6 +140,8 @@ class Figure:
         out: dict[str, object] = {}
         if self.alternatives:
             out["alternatives"] = [_plain(v) for v in self.alternatives]
+        elif self.ordinal is not None:
+            out["ordinal"] = self.ordinal
         elif self.min is not None:
             out.update({"min": _plain(self.min), "max": _plain(self.max or Decimal(0))})
         else:
@@ -199,8 +230,30 @@ def _pair(sentence: str, matches: list[re.Match[str]], i: int) -> Figure | None:
     return None
 
 
-def figures_in(sentence: str, taken: list[tuple[int, int]]) -> list[Figure]:
-    """The figures of ``sentence``, leaving out what lies in ``taken`` (the dates' words)."""
+def ranks_and_times(sentence: str) -> list[Figure]:
+    """Ordinals (``its sixth nuclear test``, ``for the fourth consecutive year``: ``ordinal``; not
+    ``first``, which mostly means earliest, nor a century, anniversary or session) and ``twice``,
+    ``only once`` (a count of 2 or 1)."""
+    found: list[Figure] = []
+    for m in _ORDINAL.finditer(sentence):
+        rank = ORDINALS[m.group("word").lower()] if m.group("word") else int(m.group("num"))
+        found.append(Figure("count", "exact", ordinal=rank, words=m.group(0)))
+    for m in _TIMES.finditer(sentence):
+        value = Decimal(2 if m.group("twice") else 1)
+        found.append(
+            Figure(
+                "count",
+                _qualifier(sentence, m.start("once") if m.group("once") else m.start()),
+                value=value,
+                words=m.group(0),
+            )
+        )
+    return found
+
+
+def figures_in(sentence: str, taken: list[tuple[int, int]], unit_before: str | None = None) -> list[Figure]:
+    """The figures of ``sentence``, leaving out what lies in ``taken`` (the dates' words);
+    ``unit_before`` is the unit of the last figure of the clause before, in the same sentence."""
     found: list[Figure] = []
     matches = _numbers(sentence, taken)
     i = 0
@@ -216,8 +269,9 @@ def figures_in(sentence: str, taken: list[tuple[int, int]]) -> list[Figure]:
         if unit == "count" and last is not m:
             unit = _unit(sentence, last)
         i += 1
-        if unit == "count" and found and re.match(_BARE, sentence[m.end() :]):
-            unit = found[-1].unit  # "over 1,000 North Koreans ... compared to 105 between ..."
+        before = found[-1].unit if found else unit_before
+        if unit == "count" and before and re.match(_BARE, sentence[m.end() :]):
+            unit = before  # "over 1,000 North Koreans ... compared to 105 between ..."
         num = m.group("num")
         if unit == "count" and (num.lower() == "one" or re.fullmatch(r"\d{4,}", num)):
             continue  # "one of the", and a bare number of four digits or more: a name ("1718 Committee")
@@ -233,4 +287,4 @@ def figures_in(sentence: str, taken: list[tuple[int, int]]) -> list[Figure]:
                 penalty=penalty,
             )
         )
-    return found
+    return found + ranks_and_times(sentence)

@@ -30,7 +30,7 @@ def candidates_for(
     the dataset covers (``spatial`` of data/dataset.yaml), whose state is the default perpetrator."""
     doc = segment(text)
     state = next((lexicon.governments[p] for p in spatial or [] if p in lexicon.governments), None)
-    return doc, build(doc, Setting(covers, publisher, lexicon, state))
+    return doc, build(doc, Setting(covers, publisher, lexicon, state, tuple(spatial or [])))
 
 
 def evaluate_source(

@@ -10,7 +10,9 @@
 * ``as of September`` (``as of 2024``) is the date a state held as of;
 * a year naming a thing (``a 2024 South Korean study``, ``the landmark 2014 report``) is left out
   when the sentence gives another time;
-* ``this year`` and ``during the year`` are the covered year (``inferred-from-coverage``).
+* ``this year`` and ``during the year`` are the covered year (``inferred-from-coverage``);
+* a time inside an aside (between dashes or brackets) or in what is planned (``plans to open the
+  country … in December``) is left out when the sentence gives another time.
 
 Each time keeps the precision of the words: ``In July`` is ``2024-07``, never ``2024-07-01``.
 """
@@ -159,15 +161,28 @@ def times_in(sentence: str, covered: str | None, context_year: str | None) -> li
             if field == "date" and re.search(r"\b[Ss]ince\b[^,.;]{0,60}$", sentence[: m.start()]):
                 field, value = "period", {"start": value}  # "Since the reopening on 26 August 2023"
             found.append(Found(field, value, how, m.group(0), m.start(), m.end()))  # type: ignore[arg-type]
+    asides = [(m.start(), m.end()) for m in _ASIDE.finditer(sentence)]
     modifiers = [
         f
         for f in found
-        if f.words.isdigit()
-        and re.search(r"\b(?:the|a|an|its|their|landmark)\s+(?:\w+\s+)?$", sentence[: f.start])
+        if (
+            f.words.isdigit()
+            and re.search(r"\b(?:the|a|an|its|their|landmark)\s+(?:\w+\s+)?$", sentence[: f.start])
+        )
+        or any(a < f.start and f.end < b for a, b in asides)
+        or _PLANNED.search(sentence[: f.start])
     ]
     if len(modifiers) < len(found):  # "a 2024 study estimated that ... in 2023": the study's year is no time
         found = [f for f in found if f not in modifiers]
     return sorted(found, key=lambda f: f.start)
+
+
+#: an aside between dashes or brackets ("COVAX—an initiative created in April 2020 …—allocated")
+_ASIDE = re.compile(r"—[^—]+—|\s–\s[^–]+\s–\s|\([^()]+\)")
+#: what is planned or promised: its time is not the time of the finding ("plans to open … in December")
+_PLANNED = re.compile(
+    r"\b(?:plans?|planned|intends?|intended|promised|pledged|vowed|aims?|aimed) to\b[^,;.]*$"
+)
 
 
 def years_named(sentence: str) -> list[str]:
