@@ -164,6 +164,8 @@ class Server:
     proc: subprocess.Popen[bytes]
     base: str  # scheme://host:port
     path: str  # the query path
+    #: appended to every query string (``&default-graph-uri=...`` for a store queried directly)
+    extra: str = ""
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -181,8 +183,9 @@ def start(args: list[str], env: dict[str, str] | None = None) -> subprocess.Pope
 
 
 def start_ours(dist: Path, opts: argparse.Namespace, root: Path = ROOT,
-               name: str = "dprk-ld") -> Server:
-    """Our server from the checkout ``root`` (its own .venv): this one, or ``--before``'s."""
+               name: str = "dprk-ld", store: str | None = None) -> Server:
+    """Our server from the checkout ``root`` (its own .venv): this one, or ``--before``'s; over
+    the external SPARQL store ``store`` (its query URL) instead of ``dist`` when given."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DPRK_LD_")}
     if getattr(opts, "one_client_unlimited", False):
@@ -201,7 +204,8 @@ def start_ours(dist: Path, opts: argparse.Namespace, root: Path = ROOT,
         server = Server("dprk-ld", proc, f"http://127.0.0.1:{port}", "/sparql")
         wait_http(server.base + "/sparql")
         return server
-    proc = start([str(root / ".venv" / "bin" / "dprk-ld"), "serve", "--dist", str(dist),
+    source = ["--store", store] if store else ["--dist", str(dist)]
+    proc = start([str(root / ".venv" / "bin" / "dprk-ld"), "serve", *source,
                   "--host", "127.0.0.1", "--port", str(port), "--workers", str(opts.workers),
                   "--threads", str(opts.threads),
                   *(["--query-workers", str(opts.query_workers)] if opts.query_workers else [])],
@@ -255,8 +259,8 @@ def run_wrk(server: Server, texts: list[str], seconds: int, connections: int,
             threads: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         paths = Path(tmp) / "paths.txt"
-        paths.write_text("".join(server.path + "?query=" + urllib.parse.quote(t, safe="") + "\n"
-                                 for t in texts))
+        paths.write_text("".join(server.path + "?query=" + urllib.parse.quote(t, safe="")
+                                 + server.extra + "\n" for t in texts))
         script = Path(tmp) / "mix.lua"
         script.write_text(LUA)
         out = subprocess.run(
@@ -276,7 +280,8 @@ def run_wrk(server: Server, texts: list[str], seconds: int, connections: int,
 def check_answers(server: Server, texts: list[str]) -> None:
     """Each query of the mix answers 200 on this server (so throughput counts real answers)."""
     for text_ in texts[:3]:
-        url = server.base + server.path + "?query=" + urllib.parse.quote(text_, safe="")
+        url = (server.base + server.path + "?query=" + urllib.parse.quote(text_, safe="")
+               + server.extra)
         req = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
         with urllib.request.urlopen(req, timeout=120) as resp:
             assert resp.status == 200
@@ -318,7 +323,7 @@ def synthetic_release(target: Path, triples: int, seed: int = 7) -> Path:
 
 def sample_subjects(server: Server, count: int) -> list[str]:
     query = ("SELECT DISTINCT ?s WHERE { ?s a ?type . FILTER(isIRI(?s)) } LIMIT 20000")
-    url = server.base + server.path + "?query=" + urllib.parse.quote(query, safe="")
+    url = server.base + server.path + "?query=" + urllib.parse.quote(query, safe="") + server.extra
     req = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
     with urllib.request.urlopen(req, timeout=300) as resp:
         rows = json.loads(resp.read())["results"]["bindings"]

@@ -1,5 +1,6 @@
 """The `dprk-ld` command line: build, check, check-claims, concepts, validate, query, stats, link,
-serve; and, from the modules of this package, record, diff, ingest, candidates, w3id, replicas."""
+serve; and, from the modules of this package, record, diff, ingest, candidates, w3id, replicas,
+publish."""
 
 from __future__ import annotations
 
@@ -282,12 +283,12 @@ def _add_concepts(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 #: the modules of dprk_ld.cli that add commands of their own (each has ``add_commands(sub)``)
-COMMAND_MODULES = ("releases", "ingest", "w3id", "replicas")
+COMMAND_MODULES = ("releases", "ingest", "w3id", "replicas", "publish")
 
 
 def add_module_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The commands of :data:`COMMAND_MODULES`: record and diff; ingest and candidates; the
-    w3id.org rules; replicas behind nginx."""
+    w3id.org rules; replicas behind nginx; publish into an external store."""
     import importlib
 
     for name in COMMAND_MODULES:

@@ -1,7 +1,8 @@
 """The web application: a Flask app factory over one release, no global state.
 
 ``create_app(config)`` serves the release named in ``config`` (a release folder, ``DIST``, or a
-ready pyoxigraph store, ``STORE``, with ``RELEASE_ID`` and ``VERSION``). Every other key is a
+ready pyoxigraph store, ``STORE``, with ``RELEASE_ID`` and ``VERSION``; or the release an external
+SPARQL store holds, ``STORE_URL``, see :mod:`dprk_ld.release.remote`). Every other key is a
 setting of :mod:`dprk_ld.web.settings`. Everything a request needs hangs off the app
 (``app.extensions``): the endpoint's state (``sparql``) and the site's. The views are thin:
 ``sparql`` (the protocol), and the site's documents, pages and discovery files.
@@ -10,8 +11,10 @@ setting of :mod:`dprk_ld.web.settings`. Everything a request needs hangs off the
 from __future__ import annotations
 
 import atexit
+import os
 import weakref
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +25,10 @@ from dprk_ld.endpoint.evaluate import execute
 from dprk_ld.endpoint.fairness import Fairness
 from dprk_ld.endpoint.limits import Limits
 from dprk_ld.endpoint.pool import PoolConfig, QueryPool
+from dprk_ld.endpoint.remote_pool import RemotePool
 from dprk_ld.endpoint.service_description import ServiceDescription
+from dprk_ld.release.remote import RemoteStore, StoreError, open_remote, release_id_at
+from dprk_ld.release.remote_http import Endpoint
 from dprk_ld.release.served import ServedRelease
 from dprk_ld.web import cors, discovery, documents, errors, pages, reload, settings
 from dprk_ld.web import reconciliation as reconciliation_views
@@ -46,12 +52,43 @@ class App(Flask):
         return super().wsgi_app(environ, start_response)
 
 
+def store_endpoint(cfg: Mapping[str, Any]) -> Endpoint:
+    """The external store of ``STORE_URL``; its credentials from the config or the environment
+    (``DPRK_LD_STORE_USER``, ``DPRK_LD_STORE_PASSWORD``), never from a command line."""
+    return Endpoint(str(cfg["STORE_URL"]), timeout=float(cfg["QUERY_TIMEOUT"]),
+                    user=cfg.get("STORE_USER") or os.environ.get("DPRK_LD_STORE_USER"),
+                    password=cfg.get("STORE_PASSWORD") or os.environ.get("DPRK_LD_STORE_PASSWORD"))
+
+
+def store_release_id(cfg: Mapping[str, Any]) -> str | None:
+    """The id of the release in the external store now (None while it cannot be read)."""
+    try:
+        found = release_id_at(store_endpoint(cfg))
+    except StoreError:
+        return None
+    return found[0] if found else None
+
+
 def served_release(cfg: Mapping[str, Any]) -> ServedRelease:
+    if cfg.get("STORE_URL"):  # an external store (issue 14): read through SPARQL
+        # about 4 bytes of SPARQL JSON a byte of TSV: the store's answer is read up to that; the
+        # graphs are named under the release's own base, whatever BASE_IRI serves it under
+        return open_remote(store_endpoint(cfg), 4 * int(cfg["MAX_RESULT_BYTES"]) + (1 << 20),
+                           max_rows=int(cfg["MAX_ROWS"]))
     if cfg.get("STORE") is not None:
         return ServedRelease.from_store(cfg["STORE"], cfg.get("RELEASE_ID"), cfg.get("VERSION"))
     if cfg.get("DIST") is not None:
         return ServedRelease.from_dist(Path(cfg["DIST"]))
     raise ValueError("create_app needs DIST (a release folder) or STORE in its config")
+
+
+def site_config(cfg: Mapping[str, Any], release: ServedRelease) -> Mapping[str, Any]:
+    """The config the site is made from: over an external store, the files of DIST (dumps,
+    archived texts, retired IRIs) only when they are of the release the store holds."""
+    if not cfg.get("STORE_URL") or not cfg.get("DIST") or \
+            reload.release_id_in(Path(cfg["DIST"])) == release.release_id:
+        return cfg
+    return {**cfg, "DIST": None}
 
 
 def limits(cfg: Mapping[str, Any]) -> Limits:
@@ -77,7 +114,7 @@ def sparql_service(cfg: Mapping[str, Any], release: ServedRelease,
     base_iri = str(cfg["BASE_IRI"])
     endpoint_iri = str(cfg["ENDPOINT_IRI"] or base_iri + "sparql")
     timeout = float(cfg["QUERY_TIMEOUT"])
-    pool = QueryPool(release.store, execute, PoolConfig(
+    pool_config = PoolConfig(
         size=int(cfg["QUERY_WORKERS"]),
         deadline=timeout,
         queue_timeout=float(cfg["QUEUE_TIMEOUT"] or timeout),
@@ -86,12 +123,20 @@ def sparql_service(cfg: Mapping[str, Any], release: ServedRelease,
         reserved=int(cfg["RESERVED_WORKERS"]),
         recycle_after=int(cfg["WORKER_JOBS"]),
         recycle_private=int(float(cfg["WORKER_GROWTH_MB"]) * 1024 * 1024),
-    ))
+    )
+    query_limits = limits(cfg)
+    if isinstance(release.store, RemoteStore):  # the store evaluates: see endpoint.remote_pool
+        pool: Any = RemotePool(release.store, pool_config)
+        if release.store.max_rows is not None:  # cut one row before the store's own row limit
+            query_limits = replace(query_limits, max_rows=min(query_limits.max_rows,
+                                                              release.store.max_rows - 1))
+    else:
+        pool = QueryPool(release.store, execute, pool_config)
     return sparql_views.SparqlService(
         release=release,
         pool=pool,
         cache=ResultCache(int(cfg["CACHE_MAX_BYTES"]), int(cfg["CACHE_MAX_ENTRY_BYTES"])),
-        limits=limits(cfg),
+        limits=query_limits,
         description=ServiceDescription(endpoint=endpoint_iri, dataset=base_iri + "dataset",
                                        graphs=release.graphs, version=release.version),
         base_iri=base_iri,
@@ -119,13 +164,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     def load() -> tuple[Any, Any]:
         svc = sparql_service(cfg, served_release(cfg), fairness)
-        site = documents.make_site(svc, app.config)
+        site = documents.make_site(svc, site_config(app.config, svc.release))
         site.pin()
         return svc, site
 
     dist = Path(cfg["DIST"]) if cfg.get("STORE") is None and cfg.get("DIST") else None
-    releases = reload.Releases(app, load(), load, dist, every=float(cfg["RELOAD_SECONDS"]),
-                               grace=float(cfg["QUERY_TIMEOUT"]) + reload.GRACE)
+    probe = (lambda: store_release_id(cfg)) if cfg.get("STORE_URL") else None
+    releases = reload.Releases(app, load(), load, None if probe else dist,
+                               every=float(cfg["RELOAD_SECONDS"]),
+                               grace=float(cfg["QUERY_TIMEOUT"]) + reload.GRACE, probe=probe)
     app.extensions[reload.KEY] = releases
     finalizer = weakref.finalize(app, releases.close)
     atexit.register(finalizer)

@@ -6,7 +6,8 @@ release's files held open, see ``Site.pin``) while the others go on with the old
 new pair replaces the old in one assignment. Each request takes the pair once, when it starts
 (:func:`current`), and uses only it: pages, SPARQL, dumps, VoID and ETags of one request always
 come from one release. The old pair is closed (its workers stopped, its files let go) once every
-request that could hold it has ended: after the query deadline and a margin.
+request that could hold it has ended: after the query deadline and a margin. Over an external
+store (``STORE_URL``) the look is at the release id in the store's VoID graph instead.
 """
 
 from __future__ import annotations
@@ -39,8 +40,12 @@ class Releases:
     """The (endpoint, site) pair an app serves now, and the switch to a newer release."""
 
     def __init__(self, app: Flask, pair: tuple[Any, Any], load: Callable[[], tuple[Any, Any]],
-                 dist: Path | None, every: float, grace: float) -> None:
+                 dist: Path | None, every: float, grace: float,
+                 probe: Callable[[], str | None] | None = None) -> None:
         self.app, self.pair, self.load, self.dist = app, pair, load, dist
+        #: the id of the release to serve now (``DIST/release.json``'s, or an external store's)
+        self.probe = probe if probe is not None else (
+            (lambda: release_id_in(dist)) if dist is not None else None)
         self.every, self.grace = every, grace
         self._checked = time.monotonic()
         self._lock = threading.Lock()
@@ -52,13 +57,13 @@ class Releases:
 
     def current(self) -> tuple[Any, Any]:
         """The pair to serve a request with (a newer release first, if there is one)."""
-        if self.dist is None or time.monotonic() - self._checked < self.every:
+        if self.probe is None or time.monotonic() - self._checked < self.every:
             return self.pair
         if not self._lock.acquire(blocking=False):  # another request is checking or loading
             return self.pair
         try:
             self._checked = time.monotonic()
-            found = release_id_in(self.dist)
+            found = self.probe()
             if found is not None and found != self.pair[0].release.release_id:
                 self._switch()
         finally:
@@ -70,7 +75,8 @@ class Releases:
         try:
             new = self.load()
         except Exception:  # a release half written or broken: keep serving the old one
-            log.exception("a new release in %s could not be loaded; serving the old one", self.dist)
+            log.exception("a new release in %s could not be loaded; serving the old one",
+                          self.dist or "the store")
             return
         self._install(new)
         log.warning("now serving release %s", new[0].release.release_id)

@@ -57,8 +57,10 @@ LEAST = {"WORKERS": 1, "THREADS": 1, "BODY_READERS": 1, "MAX_CONNECTIONS": 1,
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the options of `dprk-ld serve`: one per setting."""
+    """Add the options of `dprk-ld serve`: one per setting, and ``--store`` for ``--store-url``."""
     settings.add_arguments(parser)
+    parser.add_argument("--store", dest="STORE_URL", default=None, metavar="URL",
+                        help="serve the release an external SPARQL store holds (= --store-url)")
 
 
 def resolve(args: argparse.Namespace, environ: dict[str, str] | None = None) -> dict[str, Any]:
@@ -183,7 +185,8 @@ def run(args: argparse.Namespace) -> int:
     root = Path(getattr(args, "root", ".") or ".").resolve()
     dist = Path(values["DIST"]).resolve() if values["DIST"] else root / "dist"
     # the address is checked after the build (which takes a while), just before Granian listens
-    code = (public_url(values) or ensure_release(root, dist, explicit=bool(values["DIST"]))
+    code = (public_url(values) or (None if values["STORE_URL"] else  # a store holds the release
+                                   ensure_release(root, dist, explicit=bool(values["DIST"])))
             or free_address(values))
     if code:
         return code
@@ -197,14 +200,14 @@ def run(args: argparse.Namespace) -> int:
                                        if settings.BY_NAME[k].scope == "app"
                                        or k in GUARD_SETTINGS}))
     try:
-        serve(values, dist)
+        serve(values, values["STORE_URL"] or dist)
     finally:
         if made is not None:
             made.unlink(missing_ok=True)
     return 0
 
 
-def serve(values: dict[str, Any], dist: Path) -> None:
+def serve(values: dict[str, Any], dist: Path | str) -> None:
     """Run Granian over the app of :func:`create_app_from_env` until it is stopped."""
     from granian import Granian
     from granian.constants import HTTPModes, Interfaces

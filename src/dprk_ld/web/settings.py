@@ -67,6 +67,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_CONNECTIONS", 1024, int,
             "open connections per web server process (more wait to be accepted)", "server"),
     Setting("DIST", None, Path, "release folder (default: <root>/dist, built if missing or stale)"),
+    Setting("STORE_URL", None, str,
+            "SPARQL query endpoint of an external store holding the release (`dprk-ld publish "
+            "--to`), served instead of DIST; `--store` for short"),
     Setting("BASE_IRI", "https://w3id.org/dprk-ld/", str, "public base of the IRIs"),
     Setting("ENDPOINT_IRI", None, str, "public IRI of the endpoint (default: BASE_IRI + sparql)"),
     Setting("PUBLIC_URL", None, str,

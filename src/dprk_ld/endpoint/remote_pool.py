@@ -1,0 +1,187 @@
+"""The query service over an external store: the same jobs, rules and answers as the embedded
+one, with the store doing the evaluation.
+
+:class:`RemotePool` stands where :class:`~dprk_ld.endpoint.pool.QueryPool` stands (``run``,
+``run_inline``, ``close``, ``config``): a query is evaluated by the store, so no query process is
+forked (a forked worker cannot open a socket, see ``sandbox``); the request thread sends it and
+waits, the deadline (``QUERY_TIMEOUT``) being the HTTP timeout and the store's own time limit
+where it has one. The pool keeps the embedded pool's sharing rules: ``size`` queries at the store
+at once per web process, ``max_waiting`` waiting (then 503), a heavy client never takes the last
+``reserved`` places, a wait longer than ``queue_timeout`` is 503.
+
+:func:`execute_remote` runs a job as :func:`~dprk_ld.endpoint.evaluate.execute` does, with two
+additions: the query's own ``FROM`` / ``FROM NAMED`` graphs are sent as the protocol's graph
+parameters (so the store checks and sees only the release's graphs: a remote graph is refused),
+and an answer the store cut (its row limit) or the byte cap of its answer cut is marked cut like
+one our writer cut, never served as whole.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urljoin
+
+from dprk_ld import formats
+from dprk_ld.endpoint import cut, evaluate, precheck
+from dprk_ld.endpoint.errors import QueryError, internal_error, unavailable
+from dprk_ld.endpoint.pool import PoolConfig
+from dprk_ld.release.remote import Cut, RemoteStore, StoreError
+
+log = logging.getLogger(__name__)
+
+_ESCAPE_RE = re.compile(r"\\(.)")
+
+
+def dataset_of(job: evaluate.Job) -> evaluate.Job:
+    """``job`` with its query's ``FROM`` / ``FROM NAMED`` graphs as protocol graphs (which
+    override them, as the protocol says: the same dataset); unchanged when it has none."""
+    if job.union or job.default_graphs is not None or job.named_graphs is not None:
+        return job
+    tokens = precheck.analyse(job.query, None, dict(job.prefixes)).lexed
+    prefixes: dict[str, str] = dict(job.prefixes)
+    base = job.base_iri or ""
+    default: list[str] = []
+    named: list[str] = []
+    for i, (kind, _value, _start, _end) in enumerate(tokens):
+        if kind == "PREFIX" and i + 2 < len(tokens):
+            prefixes[tokens[i + 1][1][:-1]] = urljoin(base, tokens[i + 2][1][1:-1])
+        elif kind == "BASE" and i + 1 < len(tokens):
+            base = urljoin(base, tokens[i + 1][1][1:-1])
+        elif kind == "FROM":
+            is_named = tokens[i + 1][0] == "NAMED"
+            kind2, term = tokens[i + 2 if is_named else i + 1][:2]
+            iri = _iri(kind2, term, prefixes, base)
+            (named if is_named else default).append(iri)
+    if not default and not named:
+        return job
+    return replace(job, default_graphs=tuple(default), named_graphs=tuple(named))
+
+
+def _iri(kind: str, term: str, prefixes: dict[str, str], base: str) -> str:
+    if kind == "iri":
+        return urljoin(base, term[1:-1])
+    prefix, _colon, local = term.partition(":")
+    if prefix not in prefixes:  # the store would refuse the text: so is the graph
+        return term
+    return prefixes[prefix] + _ESCAPE_RE.sub(r"\1", local)
+
+
+def execute_remote(store: RemoteStore, job: evaluate.Job) -> evaluate.Outcome:
+    """Run ``job`` on the store (see the module's docstring)."""
+    job = dataset_of(job)
+    with store.cut_results() as seen:
+        outcome = evaluate.execute(store, job)
+        store_cut = seen.cut
+    if store_cut is None or outcome.error or outcome.cut:
+        return outcome
+    return marked(outcome, job, store_cut)
+
+
+def marked(outcome: evaluate.Outcome, job: evaluate.Job, found: Cut) -> evaluate.Outcome:
+    """``outcome`` marked cut as the store (or the byte cap on its answer) cut it."""
+    results = job.kind == "results"
+    among = formats.RESULTS if results else formats.GRAPHS
+    unit = "rows" if results else "triples"
+    fmt = formats.by_engine(job.format, among)
+    cap = cut.ROWS if found.cap == "rows" else cut.BYTES
+    limit = found.limit if cap == cut.ROWS else job.max_bytes
+    body = outcome.body
+    if fmt is not None:
+        body = cut.mark(body, fmt, cut.Notice(cap, limit, found.kept, unit, job.limits_link))
+    return evaluate.Outcome(body=body, cut=cap)
+
+
+class RemotePool:
+    """Queries sent to the store from the request threads, shared as the query workers are."""
+
+    def __init__(self, store: RemoteStore, config: PoolConfig | None = None) -> None:
+        self.store = store
+        self.config = config or PoolConfig()
+        self.execute = execute_remote
+        self.killed = 0  # queries stopped at the deadline
+        self._free = max(1, self.config.size)
+        self._waiting = 0
+        self._closed = False
+        self._cond = threading.Condition()
+
+    @property
+    def pids(self) -> list[int]:
+        return []  # no query process: the store evaluates
+
+    @property
+    def reserved(self) -> int:
+        return min(self.config.reserved, max(1, self.config.size) // 2)
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+
+    def _take(self, low_priority: bool) -> None:
+        with self._cond:
+            if self._closed:
+                raise unavailable("The query service is shutting down.")
+            if low_priority and self._free <= self.reserved:
+                raise unavailable("The places left at the store are kept for clients that have "
+                                  "used less of their share; try again shortly.", "busy",
+                                  retry_after=2)
+            if self._free <= 0 and self._waiting >= self.config.max_waiting:
+                raise unavailable("Every place at the store is taken and the queue is full; try "
+                                  "again shortly.", "busy", retry_after=2)
+            self._waiting += 1
+            try:
+                if not self._cond.wait_for(lambda: self._free > 0 or self._closed,
+                                           timeout=self.config.queue_timeout):
+                    raise unavailable("Every place at the store is taken; try again shortly.",
+                                      "busy", retry_after=5)
+                if self._closed:
+                    raise unavailable("The query service is shutting down.")
+                self._free -= 1
+            finally:
+                self._waiting -= 1
+
+    def _give_back(self) -> None:
+        with self._cond:
+            self._free += 1
+            self._cond.notify()
+
+    def run(self, job: Any, deadline: float | None = None, low_priority: bool = False,
+            started: Any = None) -> evaluate.Outcome:
+        """The store's answer to ``job`` (see :class:`~dprk_ld.endpoint.pool.QueryPool.run`)."""
+        self._take(low_priority)
+        try:
+            if started is not None:
+                started()
+            return self._call(job)
+        finally:
+            self._give_back()
+
+    def run_inline(self, job: Any) -> evaluate.Outcome:
+        """A bounded lookup: sent at once, without waiting for a place."""
+        return self._call(job)
+
+    def _call(self, job: evaluate.Job) -> evaluate.Outcome:
+        try:
+            return execute_remote(self.store, job)
+        except StoreError as exc:
+            if exc.kind == "timeout":
+                self.killed += 1
+                deadline = self.config.deadline
+                raise unavailable(f"The query was stopped at the deadline of {deadline:g} s "
+                                  f"({exc.message})", "query_timeout", retry_after=None,
+                                  limit_seconds=deadline) from None
+            log.error("the store failed: %s", exc.message)
+            raise unavailable("The store behind this endpoint failed to answer; try again "
+                              "shortly.", retry_after=5) from None
+        except QueryError:
+            raise
+        except Exception as exc:
+            log.error("a query over the store failed with %s", type(exc).__name__)
+            raise internal_error() from None
+
+
+__all__ = ["RemotePool", "dataset_of", "execute_remote", "marked"]
