@@ -14,11 +14,14 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
+from rdflib.term import Node
 
 from dprk_ld.curation.errors import DataError, Problem
 from dprk_ld.curation.load import load_project, minted_paths
@@ -28,19 +31,24 @@ from dprk_ld.formats import media_type_of
 from dprk_ld.release.datacite import FILE as DATACITE
 from dprk_ld.release.datacite import datacite_json
 from dprk_ld.release.description import describe
-from dprk_ld.release.diff import digests, triples_of
+from dprk_ld.release.diff import digests
 from dprk_ld.release.dumps import (
     DUMP,
     canonical,
+    data_triples,
     gz,
+    nt_lines,
     sha256,
     turtle,
     write_dumps,
 )
 from dprk_ld.release.errors import NonConforming, ReleaseError
 from dprk_ld.release.history import RELEASES, HistoryError, Record, ever_minted, inputs_digest, read_records
+from dprk_ld.release.memory import Without
 from dprk_ld.release.namespaces import ID
+from dprk_ld.release.nogc import collector_paused
 from dprk_ld.release.rdf import data_graph, entity_iri, finding_iri, new_graph
+from dprk_ld.release.shacl_sparql import store_of_lines
 from dprk_ld.release.validate import format_report, load_shapes, run_shacl
 from dprk_ld.release.versions import history_graph
 
@@ -127,7 +135,8 @@ def ontology_graph(root: Path) -> Graph:
 def assemble(root: Path, progress: Progress | None = None) -> Release:
     """The curated data of ``root`` loaded and made RDF, with the ontology and the shapes; raises
     DataError when the input has problems."""
-    return _assemble(root, _Steps(progress, 2))
+    with collector_paused():
+        return _assemble(root, _Steps(progress, 2))
 
 
 def _assemble(root: Path, progress: _Steps) -> Release:
@@ -138,13 +147,13 @@ def _assemble(root: Path, progress: _Steps) -> Release:
             f"{sum(len(f.quotes) for f in project.findings)} quotes"
         )
     with progress.step("making RDF") as note:
-        data = data_graph(project)
+        union = data_graph(project)  # becomes the union: the data is held once
         ontology = ontology_graph(root)
         shapes = load_shapes(root)
-        union = new_graph()
-        for g in (data, ontology):
-            for t in g:
-                union.add(t)
+        ontology_only = {t for t in ontology if t not in union}
+        for t in ontology_only:
+            union.add(t)
+        data = Without(union, ontology_only)
         note.append(f"{len(union)} triples")
     locate: dict[str, str] = {}
     for f in project.findings:
@@ -180,35 +189,60 @@ def _check_previous(project: Project) -> None:
         raise DataError(problems)
 
 
-def render(release: Release, progress: Callable[[str], None] | None = None) -> dict[str, bytes]:
-    """Every file of the release, by relative name (each dump written is told to ``progress``)."""
+def render(release: Release, progress: Callable[[str], None] | None = None,
+           lines: list[bytes] | None = None) -> dict[str, bytes]:
+    """Every file of the release, by relative name (each dump written is told to ``progress``).
+    The dumps are compressed and hashed in threads as they are made (zlib and hashlib let go of
+    the interpreter meanwhile), while the rest of the release is made. ``lines``: the N-Triples
+    lines of the union if made already (:func:`~dprk_ld.release.dumps.nt_lines`; used up)."""
     project = release.project
     union, ontology, shapes = (canonical(g) for g in (release.union, release.ontology, release.shapes))
-    dumps = write_dumps(union, {"data": release.data, "ontology": ontology, "shapes": shapes}, progress)
-    files = dict(dumps)
-    files["shapes.ttl"] = turtle(shapes)
-    for name, data in dumps.items():
-        files[name + ".gz"] = gz(data)
-    for src in project.sources.values():
-        files[f"sources/{src.id}.txt"] = src.text_file.read_bytes()
-    finding_digests = digests(triples_of(files[f"{DUMP}.nq"]))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        later: dict[str, Future[bytes]] = {}
+        hashes: dict[str, Future[str]] = {}
+
+        def made(name: str, data: bytes) -> None:
+            later[name + ".gz"] = pool.submit(gz, data)
+            hashes[name] = pool.submit(sha256, data)
+
+        dumps = write_dumps(union, {"data": release.data, "ontology": ontology, "shapes": shapes},
+                            progress, made, lines)
+        files = dict(dumps)
+        files["shapes.ttl"] = turtle(shapes)
+        for src in project.sources.values():
+            files[f"sources/{src.id}.txt"] = src.text_file.read_bytes()
+        finding_digests = digests(data_triples(files[f"{DUMP}.nq"]))
+        files.update((name, future.result()) for name, future in later.items())
+        sums = {name: future.result() for name, future in hashes.items()}
+    return _described(release, files, sums, finding_digests)
+
+
+def _described(release: Release, files: dict[str, bytes], sums: dict[str, str],
+               finding_digests: dict[str, str]) -> dict[str, bytes]:
+    """``files`` with the release's description, record and checksums (``sums``: those known)."""
+    project = release.project
+    triples = len(release.union)
+    release_id = sums.get(f"{DUMP}.nq") or sha256(files[f"{DUMP}.nq"])
     void = describe(files, release.union, project.dataset)
     void += history_graph(read_records(project.root), Record(
         str(project.dataset.get("version", "")), str(project.dataset.get("issued", "")),
-        sha256(files[f"{DUMP}.nq"]), len(release.union), finding_digests, []))
+        release_id, triples, finding_digests, []))
     files["void.ttl"] = turtle(void)
-    files[DATACITE] = datacite_json(project.dataset, files, triples=len(release.union),
+    files[DATACITE] = datacite_json(project.dataset, files, triples=triples,
                                     findings=len(project.findings),
                                     sources=[src.url for src in project.sources.values()])
+    for name, data in files.items():
+        if name not in sums:
+            sums[name] = sha256(data)
     info = {
         "version": str(project.dataset.get("version", "")),
         "issued": str(project.dataset.get("issued", "")),
-        "release_id": sha256(files[f"{DUMP}.nq"]),
-        "triples": len(release.union),
+        "release_id": release_id,
+        "triples": triples,
         "findings": len(project.findings),
         "publisher": publisher_of(project.dataset).record(),
         "files": {
-            name: {"sha256": sha256(data), "bytes": len(data), "media_type": media_type_of(name)}
+            name: {"sha256": sums[name], "bytes": len(data), "media_type": media_type_of(name)}
             for name, data in sorted(files.items())
         },
         "minted": sorted(minted_paths(project)),
@@ -217,9 +251,20 @@ def render(release: Release, progress: Callable[[str], None] | None = None) -> d
         "retired": retired_info(project),
     }
     files["release.json"] = (json.dumps(info, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
-    sums = "".join(f"{sha256(data)}  {name}\n" for name, data in sorted(files.items()))
-    files["SHA256SUMS"] = sums.encode("utf-8")
+    sums["release.json"] = sha256(files["release.json"])
+    files["SHA256SUMS"] = "".join(f"{sums[name]}  {name}\n" for name in sorted(files)).encode("utf-8")
     return files
+
+
+def _in_query_engine(release: Release, progress: Callable[[str], None]
+                     ) -> tuple[list[bytes], ox.Store, dict[Node, Node]]:
+    """The union's N-Triples lines (made once: the dumps are written from them), a pyoxigraph
+    store of them for SHACL's SPARQL-based constraints, and the graph's name of each of the
+    store's blank nodes (which have their canonical labels)."""
+    view = canonical(release.union)
+    lines = nt_lines(view)
+    back: dict[Node, Node] = {label: node for node, label in view.labels().items()}
+    return lines, store_of_lines(lines, progress), back
 
 
 def write_release(files: dict[str, bytes], dist: Path) -> None:
@@ -267,19 +312,24 @@ def is_stale(root: Path, dist: Path) -> bool:
 def build_release(root: Path, dist: Path | None = None, progress: Progress | None = None) -> Built:
     """Build the release of ``root`` into ``dist`` (default ``root/dist``), reporting each step to
     ``progress``. Raises DataError (the input has problems), NonConforming (the graph does not
-    satisfy the shapes) or ReleaseError (it could not be written); then ``dist`` is unchanged."""
-    root = root.resolve()
-    dist = dist or root / "dist"
-    steps = _Steps(progress, STEPS)
+    satisfy the shapes) or ReleaseError (it could not be written); then ``dist`` is unchanged.
+    Python's cyclic garbage collector waits until the build is done (:mod:`.nogc`)."""
+    with collector_paused():
+        return _build(root.resolve(), dist or root.resolve() / "dist", _Steps(progress, STEPS))
+
+
+def _build(root: Path, dist: Path, steps: _Steps) -> Built:
     release = _assemble(root, steps)
     _check_previous(release.project)
     with steps.step("validating against the SHACL shapes") as note:
-        conforms, results = run_shacl(release.union, release.shapes, steps.during)
+        lines, store, back = _in_query_engine(release, steps.during)
+        conforms, results = run_shacl(release.union, release.shapes, steps.during, store, back)
+        del store
         note.append("conforms" if conforms else f"{len(results)} violations")
     if not conforms:
         raise NonConforming(format_report(conforms, results, release.locate), results, dist)
     with steps.step("serializing dumps") as note:
-        files = render(release, steps.during)
+        files = render(release, steps.during, lines)
         note.append(f"{len(files)} files")
     with steps.step(f"writing {dist}"):
         write_release(files, dist)

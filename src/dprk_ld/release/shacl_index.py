@@ -10,6 +10,8 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
+from dprk_ld.release.memory import Triples
+
 
 class Index:
     """Per-predicate adjacency of an rdflib graph, built for a predicate when first asked for."""
@@ -23,8 +25,14 @@ class Index:
     def out(self, p: Node) -> dict[Node, list[Node]]:
         if p not in self._out:
             found: dict[Node, list[Node]] = defaultdict(list)
-            for s, o in self.graph.subject_objects(p):
-                found[s].append(o)
+            store = self.graph.store
+            if isinstance(store, Triples) and type(self.graph) is Graph:  # the build's: its index
+                for o, subjects in store.by_predicate(p).items():
+                    for s in subjects:
+                        found[s].append(o)
+            else:
+                for s, o in self.graph.subject_objects(p):
+                    found[s].append(o)
             self._out[p] = dict(found)
         return self._out[p]
 

@@ -21,11 +21,13 @@ results on broken data.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
 from pyshacl.graph_abstraction import DataGraph
 from pyshacl.pytypes import SHACLExecutor
@@ -121,7 +123,7 @@ def _sorted(results: list[Violation]) -> list[Violation]:
 def run_pyshacl(data: Graph, shapes: Graph) -> tuple[bool, list[Violation]]:
     """pySHACL over the whole graph, as it is (the reference :func:`run_shacl` equals)."""
     conforms, report, _ = shacl_validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=False,
+        _context_aware(data), shacl_graph=shapes, inference="none", advanced=True, allow_warnings=False,
         abort_on_first=False, meta_shacl=False,
     )
     assert isinstance(report, Graph)
@@ -157,15 +159,18 @@ def beyond_core(shapes: Graph) -> bool:
         any(_used_inside(shapes, s) for s in set(shapes.subjects(SH.sparql, None)))
 
 
-def run_shacl(data: Graph, shapes: Graph, progress: Progress | None = None) -> tuple[bool, list[Violation]]:
-    """Validate ``data`` against ``shapes``: whether it conforms, and every result, sorted."""
+def run_shacl(data: Graph, shapes: Graph, progress: Progress | None = None, store: ox.Store | None = None,
+              back: dict[Node, Node] | None = None) -> tuple[bool, list[Violation]]:
+    """Validate ``data`` against ``shapes``: whether it conforms, and every result, sorted.
+    ``store``: the triples of ``data`` already in pyoxigraph, for the SPARQL-based constraints
+    (``back`` names each of its blank nodes as ``data`` does)."""
     if beyond_core(shapes):
         if progress:
             progress("the shapes go beyond what the fast path covers: pySHACL checks the whole graph")
         return run_pyshacl(data, shapes)
     try:
         with collector_paused():
-            results = _fast(data, shapes, progress or (lambda line: None))
+            results = _fast(data, shapes, progress or (lambda line: None), store, back)
     except NotBatchable as exc:
         if progress:
             progress(f"{exc}: pySHACL checks the whole graph")
@@ -191,21 +196,39 @@ def _core_graph(shapes: Graph, targeted: Iterable[Node]) -> Graph:
     return core
 
 
-def _fast(data: Graph, shapes: Graph, progress: Progress) -> list[Violation]:
+def _fast(data: Graph, shapes: Graph, progress: Progress, given: ox.Store | None = None,
+          back: dict[Node, Node] | None = None) -> list[Violation]:
     full = ShapesGraph(_core_graph(shapes, []))  # a copy: pySHACL adds triples of its own to it
     targeted = _targeted(full)
     core = ShapesGraph(_core_graph(shapes, [s.node for s in targeted]))
     focus, pending = _core_checks(data, core, targeted, progress)
-    dg = DataGraph.from_rdflib(data)
+    dg = functools.cache(lambda: _data_graph(data))  # made only if something fails
     results: list[Violation] = []
     with_sparql = [s for s in targeted if (s.node, SH.sparql, None) in shapes and focus[s.node]]
     if with_sparql:
-        store = to_store(data, progress)
+        store = given if given is not None else to_store(data, progress)
         for n, shape in enumerate(with_sparql, 1):
-            results += _from_pyshacl(constraint_results(shape, focus[shape.node], store, dg), shapes)
+            results += _from_pyshacl(constraint_results(shape, focus[shape.node], store, dg, back=back),
+                                     shapes)
             progress(f"SPARQL constraints {n}/{len(with_sparql)}: {short(str(shape.node))}")
         del store
     return results + _recheck(core, dg, pending, shapes)
+
+
+def _context_aware(data: Graph) -> Graph:
+    """``data`` in a store that keeps contexts, as pySHACL needs: a graph in rdflib's
+    ``SimpleMemory`` (the build's, for speed) is copied."""
+    if data.store.context_aware:
+        return data
+    copy = Graph()
+    for t in data:
+        copy.add(t)
+    return copy
+
+
+def _data_graph(data: Graph) -> DataGraph:
+    """pySHACL's view of ``data``."""
+    return DataGraph.from_rdflib(_context_aware(data))
 
 
 def _used_inside(shapes: Graph, node: Node) -> bool:
@@ -236,7 +259,7 @@ def _core_checks(data: Graph, core: ShapesGraph, targeted: list[Any], progress: 
     return focus, pending
 
 
-def _recheck(core: ShapesGraph, dg: DataGraph, pending: list[tuple[Any, list[Node]]],
+def _recheck(core: ShapesGraph, dg: Callable[[], DataGraph], pending: list[tuple[Any, list[Node]]],
              shapes: Graph) -> list[Violation]:
     """pySHACL's results for the (shape, focus nodes) found failing, or not checked, by the fast
     checks: the shape's own ``validate`` on just those focus nodes."""
@@ -245,7 +268,7 @@ def _recheck(core: ShapesGraph, dg: DataGraph, pending: list[tuple[Any, list[Nod
     found: list[Violation] = []
     for shape, focus in pending:
         if focus:
-            _, reports = core.lookup_shape_from_node(shape.node).validate(executor, dg, focus=focus)
+            _, reports = core.lookup_shape_from_node(shape.node).validate(executor, dg(), focus=focus)
             found += _from_pyshacl(reports, shapes)
     return found
 

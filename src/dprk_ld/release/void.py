@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, SKOS, VOID, XSD
 
+from dprk_ld.release.memory import distinct_predicates, distinct_subjects
 from dprk_ld.release.namespaces import BASE, DATASET_IRI, DPRK, GRAPH, ID, OA, PREFIXES, VOCAB
 
 #: the class partitions of the description: fragment of their IRI -> class
@@ -56,7 +57,7 @@ def integer(n: int) -> Literal:
 
 def described(graph: Graph, space: str) -> set[URIRef]:
     """The resources ``graph`` describes (subjects) whose IRI is in ``space``."""
-    return {s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(space)}
+    return {s for s in distinct_subjects(graph) if isinstance(s, URIRef) and str(s).startswith(space)}
 
 
 def entities_in(graph: Graph, space: str) -> int:
@@ -70,8 +71,8 @@ def add_figures(g: Graph, graph: Graph, dataset_iri: str = DATASET_IRI, space: s
     g.add((ds, VOID.uriSpace, Literal(space)))
     g.add((ds, VOID.triples, integer(len(graph))))
     g.add((ds, VOID.entities, integer(entities_in(graph, space))))
-    g.add((ds, VOID.distinctSubjects, integer(len(set(graph.subjects())))))
-    g.add((ds, VOID.properties, integer(len(set(graph.predicates())))))
+    g.add((ds, VOID.distinctSubjects, integer(len(distinct_subjects(graph)))))
+    g.add((ds, VOID.properties, integer(len(distinct_predicates(graph)))))
 
 
 def class_partitions(g: Graph, graph: Graph, classes: dict[str, URIRef] | None = None,
@@ -90,7 +91,7 @@ def class_partitions(g: Graph, graph: Graph, classes: dict[str, URIRef] | None =
 def vocabularies_of(graph: Graph) -> list[str]:
     """The namespaces (of :data:`PREFIXES`) whose terms ``graph`` uses as predicates or classes,
     but those we mint things in."""
-    terms = {str(p) for p in graph.predicates()} | {str(c) for c in graph.objects(None, RDF.type)}
+    terms = {str(p) for p in distinct_predicates(graph)} | {str(c) for c in graph.objects(None, RDF.type)}
     spaces = sorted((ns for ns in PREFIXES.values() if ns not in NOT_VOCABULARIES),
                     key=len, reverse=True)  # the longest namespace a term is in
     used = set()
@@ -156,7 +157,8 @@ def add_void(g: Graph, graph: Graph, dataset_iri: str = DATASET_IRI) -> None:
     add_figures(g, graph, dataset_iri)
     class_partitions(g, graph, dataset_iri=dataset_iri)
     add_entry_points(g, graph, dataset_iri)
-    add_linksets(g, count_links((str(s), str(p), str(o)) for s, p, o in graph
+    links = (t for p in LINK_PREDICATES for t in graph.triples((None, URIRef(p), None)))
+    add_linksets(g, count_links((str(s), str(p), str(o)) for s, p, o in links
                                 if isinstance(s, URIRef) and isinstance(o, URIRef)), dataset_iri)
 
 
