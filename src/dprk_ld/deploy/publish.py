@@ -2,9 +2,10 @@
 
 The release's graphs are the named graphs of its N-Quads dump (data, ontology, shapes) and its
 VoID description (``void.ttl``) in the graph ``<base>graph/void``, blank nodes named as the
-embedded store names them (:func:`dprk_ld.release.store.open_release`). The store's copy of the
-VoID graph also gets ``<dataset> dprk:releaseId "<release id>"`` (and ``dcat:version``): that is
-how a reader of the store (`dprk-ld serve --store`) knows which release it holds.
+embedded store names them (:func:`dprk_ld.release.store.open_release`). The VoID graph says
+``<dataset> dprk:releaseId "<release id>"`` (and ``dcat:version``): that is how a reader of the
+store (`dprk-ld serve --store`) knows which release it holds. A build writes both; for a release
+built before it did, they are added here (for a newer one, adding them changes nothing).
 
 The steps, each checked:
 

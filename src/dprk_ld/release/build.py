@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from dprk_ld.curation.errors import DataError, Problem
@@ -28,6 +28,7 @@ from dprk_ld.curation.load import load_project, minted_paths
 from dprk_ld.curation.model import Project
 from dprk_ld.curation.publisher import publisher_of
 from dprk_ld.formats import media_type_of
+from dprk_ld.release.canonical import blank_prefix
 from dprk_ld.release.datacite import FILE as DATACITE
 from dprk_ld.release.datacite import datacite_json
 from dprk_ld.release.description import describe
@@ -45,7 +46,7 @@ from dprk_ld.release.dumps import (
 from dprk_ld.release.errors import NonConforming, ReleaseError
 from dprk_ld.release.history import RELEASES, HistoryError, Record, ever_minted, inputs_digest, read_records
 from dprk_ld.release.memory import Without
-from dprk_ld.release.namespaces import ID
+from dprk_ld.release.namespaces import DATASET_IRI, DPRK, ID
 from dprk_ld.release.nogc import collector_paused
 from dprk_ld.release.rdf import data_graph, entity_iri, finding_iri, new_graph
 from dprk_ld.release.shacl_sparql import store_of_lines
@@ -196,7 +197,8 @@ def render(release: Release, progress: Callable[[str], None] | None = None,
     the interpreter meanwhile), while the rest of the release is made. ``lines``: the N-Triples
     lines of the union if made already (:func:`~dprk_ld.release.dumps.nt_lines`; used up)."""
     project = release.project
-    union, ontology, shapes = (canonical(g) for g in (release.union, release.ontology, release.shapes))
+    union, ontology = canonical(release.union), canonical(release.ontology)
+    shapes = canonical(release.shapes, blank_prefix("shapes"))  # see canonical.SHAPES_BLANK_PREFIX
     with ThreadPoolExecutor(max_workers=2) as pool:
         later: dict[str, Future[bytes]] = {}
         hashes: dict[str, Future[str]] = {}
@@ -224,6 +226,9 @@ def _described(release: Release, files: dict[str, bytes], sums: dict[str, str],
     triples = len(release.union)
     release_id = sums.get(f"{DUMP}.nq") or sha256(files[f"{DUMP}.nq"])
     void = describe(files, release.union, project.dataset)
+    # which release this description is of: what a front over an external store reads to name its
+    # ETags and to see that a new release was published there (release/remote.py)
+    void.add((URIRef(DATASET_IRI), DPRK.releaseId, Literal(release_id)))
     void += history_graph(read_records(project.root), Record(
         str(project.dataset.get("version", "")), str(project.dataset.get("issued", "")),
         release_id, triples, finding_digests, []))

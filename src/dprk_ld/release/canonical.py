@@ -14,12 +14,25 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph
 from rdflib.compare import _TripleCanonicalizer
 from rdflib.paths import Path
 from rdflib.term import Node
 
+from dprk_ld.release.oxterms import from_ox
+
 Triple = tuple[Node, Node, Node]
+#: the label prefix of each graph's blank nodes in the release: the shapes' have one of their own,
+#: as in the N-Quads dump one label names one node across all graphs, and the ontology's and the
+#: shapes' canonical labels may coincide (rdflib gives some node of many graphs the hash ``0``)
+SHAPES_BLANK_PREFIX = "cs"
+BLANK_PREFIX = "cb"
+
+
+def blank_prefix(graph_name: str) -> str:
+    """The label prefix of the blank nodes of the release graph ``graph_name`` (``shapes``...)."""
+    return SHAPES_BLANK_PREFIX if graph_name == "shapes" else BLANK_PREFIX
 
 
 class _Labeller(_TripleCanonicalizer):
@@ -36,9 +49,11 @@ def _has_blank(t: Triple) -> bool:
     return isinstance(t[0], BNode) or isinstance(t[2], BNode)
 
 
-def canonical_labels(triples: Iterable[Triple]) -> dict[Node, BNode]:
-    """The canonical blank node (``cb<hash>``) of each blank node of ``triples`` (the triples
-    that hold one)."""
+def canonical_labels(triples: Iterable[Triple], prefix: str = "cb") -> dict[Node, BNode]:
+    """The canonical blank node (``<prefix><hash>``) of each blank node of ``triples`` (the
+    triples that hold one). Labels are unique within one call only: rdflib gives some node of
+    many graphs the hash ``0``, so graphs that share one file (N-Quads) need prefixes of their
+    own."""
     sub = Graph()
     for t in triples:
         sub.add(t)
@@ -47,16 +62,31 @@ def canonical_labels(triples: Iterable[Triple]) -> dict[Node, BNode]:
     labeller = _Labeller(sub)
     for _ in labeller.canonical_triples():
         pass
-    return {node: BNode(f"cb{label}") for node, label in labeller.labels.items() if isinstance(node, BNode)}
+    return {node: BNode(f"{prefix}{label}") for node, label in labeller.labels.items()
+            if isinstance(node, BNode)}
+
+
+def relabelled(triples: list[tuple[Any, Any, Any]], prefix: str = BLANK_PREFIX
+               ) -> list[tuple[Any, Any, Any]]:
+    """pyoxigraph ``triples`` of one graph, their blank nodes given the labels the release's
+    dumps give them (their canonical labels after ``prefix``), whatever labels a store gave them:
+    so a copy read from a store describes, orders and serializes as the release itself."""
+    mine = {term: from_ox(term) for t in triples for term in (t[0], t[2])
+            if isinstance(term, ox.BlankNode)}
+    labels = canonical_labels(((from_ox(a), from_ox(b), from_ox(c)) for a, b, c in triples
+                               if a in mine or c in mine), prefix)
+    new = {term: ox.BlankNode(str(labels[node])) for term, node in mine.items()}
+    return [(new.get(a, a), b, new.get(c, c)) for a, b, c in triples]
 
 
 class Canonical(Graph):
     """``base`` with canonical blank node labels, read only. Reading it whole streams ``base``
     once (the triples with a blank node come last); a pattern lookup finds the labels first."""
 
-    def __init__(self, base: Graph) -> None:
+    def __init__(self, base: Graph, prefix: str = "cb") -> None:
         super().__init__(identifier=base.identifier)
         self._base = base
+        self._prefix = prefix
         self._labels: dict[Node, BNode] | None = None
         self._back: dict[Node, Node] = {}
 
@@ -67,7 +97,8 @@ class Canonical(Graph):
 
     def labels(self) -> dict[Node, BNode]:
         if self._labels is None:
-            return self._set(canonical_labels(t for t in self._base if _has_blank(t)))
+            return self._set(canonical_labels((t for t in self._base if _has_blank(t)),
+                                              self._prefix))
         return self._labels
 
     def triples(self, pattern: Any) -> Iterator[Any]:  # type: ignore[override]
@@ -91,7 +122,7 @@ class Canonical(Graph):
                 held.append(t)
             else:
                 yield t
-        labels = self._set(canonical_labels(held))
+        labels = self._set(canonical_labels(held, self._prefix))
         for a, b, c in held:
             yield labels.get(a, a), b, labels.get(c, c)
 
@@ -105,4 +136,5 @@ class Canonical(Graph):
         raise TypeError("a canonical view is read only")
 
 
-__all__ = ["Canonical", "canonical_labels"]
+__all__ = ["BLANK_PREFIX", "SHAPES_BLANK_PREFIX", "Canonical", "blank_prefix", "canonical_labels",
+           "relabelled"]

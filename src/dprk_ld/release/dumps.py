@@ -34,11 +34,12 @@ from dprk_ld.release.turtle import turtle
 DUMP = "dprk-ld"
 
 
-def canonical(graph: Graph) -> Graph:
+def canonical(graph: Graph, prefix: str = "cb") -> Graph:
     """The graph with its blank nodes (OWL and SHACL lists only) labelled from their content, so
-    that their labels are the same in every build (rdflib's canonical labels); a read-only view of
-    ``graph``, not a copy. Data nodes never are blank. Its prefixes are ours and the graph's."""
-    view = Canonical(graph)
+    that their labels are the same in every build (rdflib's canonical labels, after ``prefix``);
+    a read-only view of ``graph``, not a copy. Data nodes never are blank. Its prefixes are ours
+    and the graph's."""
+    view = Canonical(graph, prefix)
     for prefix, ns in [*PREFIXES.items(), *graph.namespaces()]:
         view.bind(prefix, ns, override=True)
     return view

@@ -39,7 +39,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from dprk_ld.release.namespaces import BASE
+from dprk_ld.release.canonical import blank_prefix, relabelled
+from dprk_ld.release.namespaces import BASE, GRAPH
 from dprk_ld.release.remote_http import Endpoint, StoreError
 from dprk_ld.release.remote_results import JSON_RESULTS, N_TRIPLES, Cut, read_result
 from dprk_ld.release.served import ServedRelease
@@ -60,6 +61,10 @@ _WHERE_RE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 #: the prologue of a query (comments, BASE, PREFIX) and the keyword of its form after it
 _FORM_RE = re.compile(r"(?:\s+|#[^\n]*(?:\n|$)|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)*"
                       r"(CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+#: the ``BASE`` declarations a query starts with (after blanks and comments)
+_LEADING_BASE_RE = re.compile(r"(?:\s+|#[^\n]*\n)*BASE\s*<([^>]*)>(?:\s*BASE\s*<[^>]*>)*",
+                              re.IGNORECASE)
+_ABSOLUTE_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # an IRI with a scheme
 _GRAPH_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 
 
@@ -233,7 +238,9 @@ class RemoteStore:
         for graph in with_blanks:
             node = ox.NamedNode(graph)
             rows = self._select_all("?s ?p ?o", f"GRAPH <{graph}> {{ ?s ?p ?o }}", (graph,))
-            self.local.extend([ox.Quad(r["s"], r["p"], r["o"], node) for r in rows])
+            triples = relabelled([(r["s"], r["p"], r["o"]) for r in rows],
+                                 blank_prefix(graph.removeprefix(str(GRAPH))))
+            self.local.extend([ox.Quad(s, p, o, node) for s, p, o in triples])
         self.local_graphs = frozenset(with_blanks)
 
 
@@ -244,11 +251,18 @@ def _matches(quad: ox.Quad, predicate: Any, obj: Any) -> bool:
 
 def with_prologue(query: str, base_iri: str | None, prefixes: Mapping[str, str] | None) -> str:
     """``query`` with ``BASE`` and the ``prefixes`` it does not declare itself, on its first line
-    (so that a store's line numbers stay those of the text as sent)."""
+    (so that a store's line numbers stay those of the text as sent). Virtuoso 7 refuses a
+    ``BASE`` after a ``PREFIX`` or another ``BASE``: the prefixes go after the query's own
+    leading ``BASE``, and ours is left out when the query's is absolute (it wins anyway)."""
     own = {m.group(1) or "" for m in _PREFIX_RE.finditer(query)}
-    head = [f"BASE <{base_iri}>"] if base_iri else []
-    head.extend(f"PREFIX {p}: <{ns}>" for p, ns in (prefixes or {}).items() if p not in own)
-    return " ".join(head) + " " + query if head else query
+    declared = " ".join(f"PREFIX {p}: <{ns}>" for p, ns in (prefixes or {}).items() if p not in own)
+    lead = _LEADING_BASE_RE.match(query)
+    cut = lead.end() if lead else 0
+    body = query[:cut] + " " + declared + " " + query[cut:] if cut and declared else \
+        (declared + " " + query if declared else query)
+    if not base_iri or (lead is not None and _ABSOLUTE_RE.match(lead.group(1))):
+        return body
+    return f"BASE <{base_iri}> " + body
 
 
 def first_line_shifted(message: str, by: int) -> str:

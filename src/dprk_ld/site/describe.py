@@ -154,7 +154,9 @@ def _with_neighbours(store: Any, found: set[Triple], owned: set[Any], iri: str, 
         if len(extra) > MAX_TRIPLES:
             break
     g = new_graph()
-    for s, p, o in found | extra:
+    # in the order of their N-Triples, not of a set: a document's bytes are then the same from
+    # every process, hash seed and store (whose answers come in orders of their own)
+    for s, p, o in sorted(found | extra, key=lambda t: (str(t[0]), str(t[1]), str(t[2]))):
         g.add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))
     if doc_iri is not None:
         doc = URIRef(doc_iri)

@@ -50,7 +50,9 @@ def void_graph(s: Site) -> Graph:
         g = new_graph()
         g.bind("void", VOID)
         g.bind("vcard", VCARD)
-        for q in s.store.quads_for_pattern(None, None, None, ox.NamedNode(str(GRAPH["void"]))):
+        # in N-Triples order: the same bytes from every store (see describe._with_neighbours)
+        quads = s.store.quads_for_pattern(None, None, None, ox.NamedNode(str(GRAPH["void"])))
+        for q in sorted(quads, key=lambda q: (str(q.subject), str(q.predicate), str(q.object))):
             g.add(to_rdflib_triple(q))
         return g
 

@@ -289,7 +289,7 @@ def variant_release(dist: Path, dest: Path, add: list[bytes] | None = None,
                     drop: Callable[[bytes], bool] | None = None) -> Path:
     """A copy of the release folder ``dist`` in ``dest`` whose N-Quads dump has the lines ``add``
     (N-Quads, each ending in a newline) and lacks the lines ``drop`` is true of, with its own
-    release id (the dump's SHA-256, as the build makes it) in ``release.json``."""
+    release id (the dump's SHA-256, as the build makes it) in ``release.json`` and ``void.ttl``."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in (DUMP_FILE, "void.ttl", "release.json"):
         shutil.copy(dist / name, dest / name)
@@ -297,6 +297,10 @@ def variant_release(dist: Path, dest: Path, add: list[bytes] | None = None,
     dump = b"".join([*(line for line in lines if not (drop and drop(line))), *(add or [])])
     (dest / DUMP_FILE).write_bytes(dump)
     meta = json.loads((dest / "release.json").read_text(encoding="utf-8"))
-    meta["release_id"] = hashlib.sha256(dump).hexdigest()
+    old, meta["release_id"] = meta["release_id"], hashlib.sha256(dump).hexdigest()
     (dest / "release.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    # the description names the release it describes (``dprk:releaseId``): this one
+    void = (dest / "void.ttl").read_text(encoding="utf-8")
+    (dest / "void.ttl").write_text(void.replace(f'"{old}"', f'"{meta["release_id"]}"'),
+                                   encoding="utf-8")
     return dest
