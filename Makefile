@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: serve test build validate lint fixtures clean
+.PHONY: serve test test-stores build validate lint fixtures clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ test: $(STAMP)
 	bash tools/system-deps
 	$(BIN)/ruff check src tests
 	$(BIN)/python -m pytest -n 2
+
+# the endpoint and linked-data suites again, over each external store (issue 14); not yet part of
+# `make test`: they still fail where the stores differ (listed in docs/stores.md)
+test-stores: $(STAMP)
+	bash tools/system-deps
+	$(BIN)/python -m pytest -n 2 tests/endpoint tests/linked_data --store oxigraph
+	$(BIN)/python -m pytest -n 2 tests/endpoint tests/linked_data --store virtuoso
 
 clean:
 	rm -rf $(VENV) dist

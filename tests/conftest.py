@@ -10,6 +10,9 @@ import pytest
 
 from dprk_ld.release.build import build_release
 
+#: `--store {embedded,oxigraph,virtuoso}`: the endpoint and linked-data suites over that store
+pytest_plugins = ["dprk_ld.testing.store_option"]
+
 REPO = Path(__file__).resolve().parents[1]
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from dprk_ld.web.app import close_app, create_app
+from dprk_ld.testing.store_option import close_app, create_app
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FIXTURE_DIST = FIXTURES / "dist"

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from dprk_ld.endpoint.cache import ResultCache, key_bytes
 from dprk_ld.testing import CountingPool
-from dprk_ld.web.app import close_app, create_app
+from dprk_ld.testing.store_option import close_app, create_app
 
 QUERY = "SELECT ?s WHERE { ?s a <https://w3id.org/dprk-ld/ontology#Finding> } ORDER BY ?s"
 

@@ -187,6 +187,7 @@ def _sleep(_store: Any, seconds: float) -> tuple[int, int]:
     return os.getpid(), os.getpriority(os.PRIO_PROCESS, 0)
 
 
+@pytest.mark.embedded_only(reason="QueryPool's worker processes' CPU priority")
 def test_a_long_runner_loses_cpu_priority_and_gets_it_back() -> None:
     pool = QueryPool(ox.Store(), _sleep, PoolConfig(size=1, renice_after=0.2))
     try:
@@ -215,6 +216,7 @@ def test_a_long_runner_loses_cpu_priority_and_gets_it_back() -> None:
         pool.close()
 
 
+@pytest.mark.embedded_only(reason="QueryPool's worker processes' CPU priority")
 def test_a_heavy_clients_query_starts_at_low_priority() -> None:
     pool = QueryPool(ox.Store(), _niceness, PoolConfig(size=1, reserved=0, renice_after=60))
     try:
@@ -229,6 +231,7 @@ def _niceness(_store: Any, _job: Any) -> int:
     return os.getpriority(os.PRIO_PROCESS, 0)
 
 
+@pytest.mark.embedded_only(reason="QueryPool's reserved worker processes, driven directly")
 def test_a_heavy_client_never_takes_the_reserved_workers() -> None:
     pool = QueryPool(ox.Store(), _niceness, PoolConfig(size=4, reserved=2, renice_after=60))
     try:
@@ -258,6 +261,7 @@ def _pid(_store: Any, _job: Any) -> int:
     return os.getpid()
 
 
+@pytest.mark.embedded_only(reason="QueryPool recycling its worker processes")
 def test_a_worker_is_replaced_after_its_share_of_jobs() -> None:
     pool = QueryPool(ox.Store(), _pid, PoolConfig(size=1, reserved=0, recycle_after=3))
     try:
@@ -278,6 +282,7 @@ def _grow(_store: Any, megabytes: int) -> int:
 _KEPT: list[bytearray] = []
 
 
+@pytest.mark.embedded_only(reason="QueryPool recycling its worker processes")
 def test_a_worker_that_grew_its_own_pages_is_replaced() -> None:
     pool = QueryPool(ox.Store(), _grow, PoolConfig(size=1, reserved=0,
                                                    recycle_private=16 * 1024 * 1024))

@@ -6,10 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from dprk_ld.release.store import open_release
 from dprk_ld.testing import fixture_release_files, write_fixture_release
 
 COMMAND = "make fixtures"
+
+pytestmark = pytest.mark.embedded_only(reason="the fixture release's own build")
 
 
 def files_of(folder: Path) -> dict[str, bytes]:

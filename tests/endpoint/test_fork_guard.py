@@ -7,7 +7,11 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 
+import pytest
+
 from dprk_ld.endpoint.forkguard import ForkGuard
+
+pytestmark = pytest.mark.embedded_only(reason="the embedded engine's fork guard")
 
 
 class _WatchedCondition(threading.Condition):

@@ -321,6 +321,7 @@ def verdicts(corpus: dict[str, list[str]]) -> list[tuple[str, str | None, str, s
             in zip(kept, engine([t for t, _m, _w in kept]), strict=True)]
 
 
+@pytest.mark.embedded_only(reason="the pre-check's parser against the embedded engine's")
 def test_the_corpus_is_large_and_mixed(corpus: dict[str, list[str]],
                                         verdicts: list[tuple[str, str | None, str, str]]) -> None:
     sizes = {name: len(texts) for name, texts in corpus.items()}
@@ -331,6 +332,7 @@ def test_the_corpus_is_large_and_mixed(corpus: dict[str, list[str]],
     assert judged.count("query") >= 400 and judged.count("syntax") >= 200
 
 
+@pytest.mark.embedded_only(reason="the pre-check's parser against the embedded engine's")
 def test_we_read_the_corpus_as_the_engine_does(
         verdicts: list[tuple[str, str | None, str, str]]) -> None:
     """Every verdict agrees, but where we refuse what the engine reads beyond SPARQL 1.1 for a
@@ -409,6 +411,7 @@ def known_verdicts() -> list[str]:
     return engine([text for text, *_ in KNOWN])
 
 
+@pytest.mark.embedded_only(reason="the pre-check's parser against the embedded engine's")
 @pytest.mark.parametrize("index", range(len(KNOWN)), ids=[k[3] for k in KNOWN])
 def test_the_known_differences(known_verdicts: list[str], index: int) -> None:
     text, mine, theirs, _why = KNOWN[index]
@@ -477,6 +480,7 @@ def test_service_is_refused_in_every_form_and_nothing_is_called(client: Any) -> 
     assert listener.count == 0  # counted when the listener closed, the backlog too
 
 
+@pytest.mark.embedded_only(reason="control: the embedded engine calling SERVICE")
 def test_the_forms_are_real_calls_for_the_engine() -> None:
     """Control: unchecked, the engine tries to connect for these forms (its network is cut off
     here), those glued to a name too. Not for SILENT (it hides the failure), nor for escaped

@@ -21,7 +21,7 @@ from rdflib import Dataset
 from rdflib.query import Result
 
 from dprk_ld.endpoint import cut
-from dprk_ld.web.app import close_app, create_app
+from dprk_ld.testing.store_option import close_app, create_app
 
 CAP = 30_000  # bytes: about five of the long rows below
 PUBLIC = "https://data.example.org/"

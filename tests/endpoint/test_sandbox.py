@@ -35,6 +35,7 @@ def try_the_network(_store: Any, port: int) -> list[str]:
     return seen
 
 
+@pytest.mark.embedded_only(reason="the seccomp sandbox of the forked query processes")
 def test_a_query_worker_cannot_open_a_socket() -> None:
     with ConnectionCounter() as listener:
         pool = QueryPool(ox.Store(), try_the_network, PoolConfig(size=1))
@@ -47,6 +48,7 @@ def test_a_query_worker_cannot_open_a_socket() -> None:
     socket.socket().close()
 
 
+@pytest.mark.embedded_only(reason="the forked query processes' descriptors")
 def test_a_query_worker_keeps_no_descriptor_of_the_web_process() -> None:
     """A worker forked while the web process holds sockets (its listener, clients' connections)
     closes its copies: a copy kept open would keep a connection alive after the web process
@@ -80,6 +82,7 @@ def raw_job(query: str) -> evaluate.Job:
                             else formats.TURTLE, [], [], None, Limits())
 
 
+@pytest.mark.embedded_only(reason="the seccomp sandbox of the forked query processes")
 def test_service_in_every_form_reaches_nothing_even_unchecked() -> None:
     store = ox.Store()
     store.add(ox.Quad(ox.NamedNode("http://a/s"), ox.NamedNode("http://a/p"), ox.Literal("o")))
@@ -107,6 +110,7 @@ def test_the_glued_forms_are_refused_before_the_engine(client, form: int) -> Non
     assert listener.count == 0
 
 
+@pytest.mark.embedded_only(reason="the embedded engine's inline lookups in the web process")
 def test_the_web_process_runs_only_what_it_wrote(app_factory) -> None:
     app = app_factory()
     pool = app.extensions["dprk_ld"].pool
@@ -149,6 +153,7 @@ def test_long_chains_are_refused_before_the_engine(client) -> None:
     assert err["details"] == {"line": 1, "column": 15, "token": "!"}  # the second "!"
 
 
+@pytest.mark.embedded_only(reason="the embedded engine's crash on long operator chains")
 def test_chains_under_the_limit_do_not_crash_a_worker(app_factory) -> None:
     """The worker evaluates on a large stack: what the pre-check lets through, it survives."""
     app = app_factory(QUERY_TIMEOUT=60)
@@ -163,6 +168,7 @@ def test_chains_under_the_limit_do_not_crash_a_worker(app_factory) -> None:
     assert pool.killed == 0
 
 
+@pytest.mark.embedded_only(reason="the seccomp sandbox of the forked query processes")
 def test_the_filter_knows_its_machines() -> None:
     assert len(network_filter("x86_64")) % 8 == 0
     assert len(network_filter("aarch64")) % 8 == 0

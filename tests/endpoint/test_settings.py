@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from dprk_ld.testing.store_option import close_app, create_app
 from dprk_ld.web import settings
-from dprk_ld.web.app import close_app, create_app
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

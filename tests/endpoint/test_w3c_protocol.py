@@ -21,7 +21,7 @@ import rdflib
 from rdflib import RDF, RDFS, Namespace
 from rdflib.collection import Collection
 
-from dprk_ld.web.app import close_app, create_app
+from dprk_ld.testing.store_option import close_app, create_app
 
 W3C_DEFAULT = Path(__file__).resolve().parents[3] / "shared" / "w3c" / "sparql11-protocol"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

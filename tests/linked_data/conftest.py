@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from dprk_ld.release.store import open_release
-from dprk_ld.web.app import close_app, create_app
+from dprk_ld.testing.store_option import close_app, create_app
 
 
 def make_app(dist: Path, **config: object) -> Flask:

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 
 from dprk_ld.testing import serve_in_thread, wait_for
-from dprk_ld.web.app import close_app, create_app
+from dprk_ld.testing.store_option import close_app, create_app
 
 
 @pytest.fixture(scope="module")

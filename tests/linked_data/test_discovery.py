@@ -19,7 +19,7 @@ from rdflib.namespace import DCAT, OWL, RDF, VOID
 
 from dprk_ld.site.discovery import document_paths, link_counts
 from dprk_ld.testing import BASE, assert_error_shape
-from dprk_ld.web.app import close_app
+from dprk_ld.testing.store_option import close_app
 from dprk_ld.web.documents import site_of
 
 DATASET = URIRef(BASE + "dataset")
@@ -162,7 +162,7 @@ def test_only_the_files_of_the_release_are_served(mini_release: Path, tmp_path: 
 
 
 def test_an_app_over_a_store_has_no_dumps(mini_store: ox.Store) -> None:
-    from dprk_ld.web.app import create_app
+    from dprk_ld.testing.store_option import create_app
 
     app = create_app({"STORE": mini_store, "QUERY_WORKERS": 1})
     try:

@@ -20,7 +20,7 @@ from dprk_ld.curation.load import load_project
 from dprk_ld.curation.reconcile import candidate_query, sparql_string
 from dprk_ld.release.build import build_release
 from dprk_ld.testing import serve_in_thread
-from dprk_ld.web.app import close_app, create_app
+from dprk_ld.testing.store_option import close_app, create_app
 
 REPO = Path(__file__).resolve().parents[2]
 BASE = "https://w3id.org/dprk-ld/"

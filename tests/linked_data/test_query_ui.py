@@ -17,7 +17,7 @@ from urllib.parse import quote
 import pytest
 
 from dprk_ld.testing import BROWSER_WAIT, serve_in_thread, wait_for
-from dprk_ld.web.app import close_app, create_app
+from dprk_ld.testing.store_option import close_app, create_app
 
 NUMBERS = " ".join(str(i) for i in range(1, 121))
 FINDING_CLASSES = ("SELECT ?class (COUNT(?f) AS ?n) WHERE { ?f a dprk:Finding, ?class "

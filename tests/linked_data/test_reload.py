@@ -12,8 +12,8 @@ from flask import Flask
 from rdflib import Graph, URIRef
 
 from dprk_ld.release.build import build_release
+from dprk_ld.testing.store_option import close_app, create_app, published
 from dprk_ld.web import reload
-from dprk_ld.web.app import close_app, create_app
 
 OLD = "The 2014 UN Commission of Inquiry found widespread violations"
 NEW = "The 2014 UN Commission of Inquiry (rebuilt) found widespread violations"
@@ -38,6 +38,7 @@ def rebuild_with(mini: Path, old: str, new: str) -> None:
     findings = mini / "data" / "findings" / "mini.yaml"
     findings.write_text(findings.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
     build_release(mini)
+    published(mini / "dist")  # under --store X: published into the app's store
 
 
 def test_a_new_release_is_picked_up_whole(mini: Path) -> None:

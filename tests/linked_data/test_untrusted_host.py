@@ -36,7 +36,7 @@ REQUESTS: tuple[tuple[str, dict[str, str]], ...] = (
 
 @pytest.fixture(scope="module")
 def public_app(mini_release: Path) -> Iterator[Flask]:
-    from dprk_ld.web.app import close_app, create_app
+    from dprk_ld.testing.store_option import close_app, create_app
 
     application = create_app({"DIST": mini_release, "QUERY_WORKERS": 1, "PUBLIC_URL": PUBLIC})
     yield application
