@@ -78,8 +78,12 @@
   }
 
   Q.attachCompletion = function (editor, code, list, vocabularyUrl, changed) {
-    var vocab = null, open = null, active = 0, quiet = false;
-    Q.loadVocabulary(vocabularyUrl).then(function (v) { vocab = v; });
+    var vocab = null, open = null, active = 0, quiet = false, typed = false;
+    Q.loadVocabulary(vocabularyUrl).then(function (v) {
+      vocab = v;
+      // what was typed before the vocabulary arrived was offered no terms: offer them now
+      if (typed && document.activeElement === editor) { show(false); }
+    });
 
     function close() {
       open = null;
@@ -138,6 +142,7 @@
     }
 
     editor.addEventListener("input", function (event) {
+      typed = true;
       if (quiet || (event.inputType && event.inputType.indexOf("delete") === 0 && !open)) { close(); return; }
       show(false);
     });
