@@ -170,7 +170,7 @@ def test_a_full_queue_is_503_at_once(app_factory) -> None:
     _stuck(client, "one", stuck)
     assert counter.entered.wait(60)
     for _ in range(50):  # the worker is taken once the stuck query's request holds it
-        if app.extensions["dprk_ld"].pool._idle.empty():
+        if app.extensions["dprk_ld"].pool.free == 0:
             break
         time.sleep(0.1)
     resp = client.get("/sparql?query=" + quote(COUNT), headers={"User-Agent": "two"})

@@ -113,6 +113,11 @@ class RemotePool:
         return []  # no query process: the store evaluates
 
     @property
+    def free(self) -> int:
+        """Places free now for a query at the store (as :attr:`QueryPool.free`)."""
+        return self._free
+
+    @property
     def reserved(self) -> int:
         return min(self.config.reserved, max(1, self.config.size) // 2)
 
