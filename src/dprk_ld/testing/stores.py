@@ -232,6 +232,10 @@ NumberOfBuffers = {buffers}
 MaxDirtyBuffers = {dirty_buffers}
 ThreadsPerQuery = 2
 MaxClientConnections = 16
+; the switch of `dprk-ld publish` moves every graph in one transaction: past this many bytes of
+; its log (default 50 MB) Virtuoso aborts it (seen at the synthetic 100x corpus, 1.37 M triples);
+; a 32-bit number: 4000000000 made it abort every transaction
+TransactionAfterImageLimit = 1500000000
 
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
