@@ -296,3 +296,38 @@ def test_a_store_that_rewrites_a_literal_is_refused(store: StoreServer, releases
     done = publish(releases["mini"], target_of(store), tolerate=frozenset({duration}))
     assert len(done.rewritten) == 1 and done.rewritten[0].startswith(f"<{GRAPH['data']}>")
     assert held(store) == expected(releases["mini"])
+
+
+def test_an_answer_cut_at_the_stores_time_limit_stops_publish() -> None:
+    """Virtuoso answers an aggregate in part at its time limit and says so only in a header
+    (``X-SQL-State: S1TAT``): publish must stop there, not compare a partial count."""
+    import http.server
+
+    class PartialCounts(http.server.BaseHTTPRequestHandler):
+        def answer(self) -> None:
+            body = (b'{"head": {"vars": ["g", "n"]}, "results": {"bindings": [{"g": {"type": '
+                    b'"uri", "value": "urn:g"}, "n": {"type": "literal", "value": "7"}}]}}')
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("X-SQL-State", "S1TAT")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = answer
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), PartialCounts)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+        store = publishing.Store(publishing.derive_target(url, url, url))
+        with pytest.raises(PublishError) as caught:
+            store.counts(["urn:g"])
+        assert "S1TAT" in str(caught.value) and "time limit" in str(caught.value)
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -67,6 +67,7 @@ from SPARQLWrapper import BASIC, DIGEST, JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from dprk_ld.release.namespaces import BASE, DATASET_IRI, GRAPH
+from dprk_ld.release.remote_http import TIMEOUT_STATE
 from dprk_ld.release.served import ServedRelease
 
 RELEASE_ID = BASE + "ontology#releaseId"
@@ -191,7 +192,15 @@ class Store:
     def select(self, query: str) -> list[dict[str, Any]]:
         """The solutions of a SELECT query, as SPARQL JSON bindings."""
         try:
-            result = self._wrapper(query, update=False).queryAndConvert()
+            answer = self._wrapper(query, update=False).query()
+            # Virtuoso answers in part at its time limit ("anytime" queries), saying so only in
+            # a header: a partial count must not pass for a wrong one, nor a right one
+            if (answer.response.headers.get("X-SQL-State") or "").strip() == TIMEOUT_STATE:
+                answer.response.close()
+                raise PublishError(f"the store at {self.target.query_url} stopped a check at its "
+                                   "time limit and answered only in part (X-SQL-State "
+                                   f"{TIMEOUT_STATE}): raise its MaxQueryExecutionTime")
+            result = answer.convert()
         except (SPARQLWrapperException, urllib.error.URLError, OSError, json.JSONDecodeError) as exc:
             raise PublishError(f"the store at {self.target.query_url} did not answer a query: "
                                f"{_reason(exc)}") from exc
