@@ -11,24 +11,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dprk_ld.cli.common import EXIT_ERROR, EXIT_OK, load_or_report
+from dprk_ld.cli.common import root_of as _root
+
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-EXIT_OK, EXIT_NONCONFORMING, EXIT_ERROR = 0, 1, 2
-
-
-def _root(args: argparse.Namespace) -> Path:
-    return Path(args.root).resolve()
+EXIT_NONCONFORMING = 1
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from dprk_ld.curation.errors import DataError
-    from dprk_ld.curation.load import load_project
-
-    try:
-        project = load_project(_root(args))
-    except DataError as exc:
-        print(exc.report(), file=sys.stderr)
+    project = load_or_report(_root(args))
+    if project is None:
         return EXIT_ERROR
     print(
         f"ok: {len(project.findings)} findings from {len(project.sources)} sources, "
@@ -180,14 +174,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
     """Print the coverage report of the curated findings, as text or JSON."""
     import json
 
-    from dprk_ld.curation.errors import DataError
-    from dprk_ld.curation.load import load_project
     from dprk_ld.release.stats import compute
 
-    try:
-        project = load_project(_root(args))
-    except DataError as exc:
-        print(exc.report(), file=sys.stderr)
+    project = load_or_report(_root(args))
+    if project is None:
         return EXIT_ERROR
     data = compute(project)
     if args.format == "json":
@@ -219,9 +209,7 @@ def cmd_link(args: argparse.Namespace) -> int:
     review file (exit 1 when the endpoint failed for every entity asked)."""
     import datetime as dt
 
-    from dprk_ld.curation.errors import DataError
     from dprk_ld.curation.links import REVIEW_FILE
-    from dprk_ld.curation.load import load_project
     from dprk_ld.curation.reconcile import (
         LINKABLE_KINDS,
         Candidate,
@@ -231,10 +219,8 @@ def cmd_link(args: argparse.Namespace) -> int:
     )
 
     root = _root(args)
-    try:
-        project = load_project(root)
-    except DataError as exc:
-        print(exc.report(), file=sys.stderr)
+    project = load_or_report(root)
+    if project is None:
         return EXIT_ERROR
     kinds = set(args.kinds.split(",")) if args.kinds else set(LINKABLE_KINDS)
     wanted = entities_to_ask(project.entities, project.links, kinds, args.only, args.limit)

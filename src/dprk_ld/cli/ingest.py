@@ -10,11 +10,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-EXIT_OK, EXIT_PENDING, EXIT_ERROR = 0, 1, 2
+from dprk_ld.cli.common import EXIT_ERROR, EXIT_OK, load_or_report
+from dprk_ld.cli.common import root_of as _root
 
-
-def _root(args: argparse.Namespace) -> Path:
-    return Path(args.root).resolve()
+EXIT_PENDING = 1
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -60,18 +59,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from dprk_ld.curation.errors import DataError
     from dprk_ld.curation.ingest.evaluate import report
     from dprk_ld.curation.ingest.lexicon import Lexicon
     from dprk_ld.curation.ingest.pipeline import evaluate_source
     from dprk_ld.curation.ingest.review import write_candidates
-    from dprk_ld.curation.load import load_project
 
     root = _root(args)
-    try:
-        project = load_project(root)
-    except DataError as exc:
-        print(exc.report(), file=sys.stderr)
+    project = load_or_report(root)
+    if project is None:
         return EXIT_ERROR
     unknown = [s for s in args.evaluate if s not in project.sources]
     if unknown:

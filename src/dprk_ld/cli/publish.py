@@ -21,7 +21,8 @@ import os
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_ERROR = 0, 2
+from dprk_ld.cli.common import EXIT_ERROR, EXIT_OK
+
 USER_ENV, PASSWORD_ENV = "DPRK_LD_STORE_USER", "DPRK_LD_STORE_PASSWORD"
 
 

@@ -8,7 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_ERROR = 0, 2
+from dprk_ld.cli.common import EXIT_ERROR, EXIT_OK
 
 
 def cmd_record(args: argparse.Namespace) -> int:

@@ -25,10 +25,11 @@ import urllib.request
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dprk_ld.cli.common import EXIT_ERROR, EXIT_OK
+
 if TYPE_CHECKING:
     from dprk_ld.deploy.replicas import Replicas
 
-EXIT_OK, EXIT_ERROR = 0, 2
 STOP_SECONDS = 20.0
 
 

@@ -15,10 +15,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dprk_ld.cli.common import EXIT_ERROR, EXIT_OK
+
 if TYPE_CHECKING:
     from dprk_ld.curation.publisher import Publisher
 
-EXIT_OK, EXIT_ERROR = 0, 2
 
 
 def _publisher(root: Path) -> Publisher | None:
