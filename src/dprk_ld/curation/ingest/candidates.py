@@ -15,7 +15,7 @@ from typing import Any
 
 from dprk_ld.curation.ingest.clauses import clauses
 from dprk_ld.curation.ingest.figures import figures_in
-from dprk_ld.curation.ingest.lexicon import ENTITY_FAMILY, Lexicon, Match
+from dprk_ld.curation.ingest.lexicon import ENTITY_FAMILY, SCHEMES, Lexicon, Match
 from dprk_ld.curation.ingest.names import perpetrator_places, places_and_actors
 from dprk_ld.curation.ingest.rules import certainty_of, kind_of, speakers
 from dprk_ld.curation.ingest.segment import Document, Span
@@ -116,17 +116,6 @@ def _why_names(matches: list[Match]) -> dict[str, str]:
     return {m.term.id: m.why for m in matches}
 
 
-_FAMILIES = (
-    "violation-types",
-    "rights",
-    "affected-groups",
-    "institutions",
-    "response-types",
-    "legal-qualifications",
-    "statuses",
-)
-
-
 def _who_and_where(
     text: str,
     kind: str,
@@ -182,7 +171,7 @@ def suggest(
     time was named or carried (:func:`_time_of`); ``unit_before``: see :func:`.figures_in`."""
     text, lex = span.text, setting.lexicon
     matches = lex.find(text)
-    found = {family: _ids(matches, family) for family in _FAMILIES}
+    found = {family: _ids(matches, family) for family in SCHEMES}
     places, actors, state_why, owners = places_and_actors(text, matches, lex)
     found["orgs"] = orgs = list(dict.fromkeys(a for a, _ in actors))
     spans = [
