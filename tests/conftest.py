@@ -7,8 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
 
 from dprk_ld.release.build import build_release
+from dprk_ld.release.validate import load_shapes
 
 #: `--store {embedded,oxigraph,virtuoso}`: the endpoint and linked-data suites over that store
 pytest_plugins = ["dprk_ld.testing.store_option"]
@@ -54,3 +56,15 @@ def real_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     dist = tmp_path_factory.mktemp("real") / "dist"
     build_release(REPO, dist)
     return dist
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    """The SHACL shapes of the project (each test module its own copy)."""
+    return load_shapes(REPO)
+
+
+@pytest.fixture(scope="module")
+def release_graph(mini_release: Path) -> Graph:
+    """The union graph of the mini release, read from its N-Triples dump (per test module)."""
+    return Graph().parse(mini_release / "dprk-ld.nt", format="nt")

@@ -17,7 +17,7 @@ from rdflib.namespace import RDF, SH
 from dprk_ld.release.namespaces import PREFIXES, SHAPES
 from dprk_ld.release.shacl_core import Checker, Index, Unsupported
 from dprk_ld.release.shacl_sparql import batched
-from dprk_ld.release.validate import beyond_core, load_shapes, run_pyshacl, run_shacl
+from dprk_ld.release.validate import beyond_core, run_pyshacl, run_shacl
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = yaml.safe_load((Path(__file__).parent / "shape_cases.yaml").read_text(encoding="utf-8"))
@@ -53,16 +53,6 @@ EXTRA = [
         INSERT DATA {{ <{ID}finding/mini/hoeryong-trial>
                        dprk:evidence <{ID}evidence/mini/media-controlled/1> }}"""),
 ]
-
-
-@pytest.fixture(scope="module")
-def shapes() -> Graph:
-    return load_shapes(REPO)
-
-
-@pytest.fixture(scope="module")
-def release_graph(mini_release: Path) -> Graph:
-    return Graph().parse(mini_release / "dprk-ld.nt", format="nt")
 
 
 def broken(base: Graph, *updates: str) -> Graph:

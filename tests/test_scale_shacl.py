@@ -25,22 +25,12 @@ from dprk_ld.release.memory import Triples
 from dprk_ld.release.namespaces import PREFIXES
 from dprk_ld.release.rdf import new_graph
 from dprk_ld.release.shacl_sparql import not_exists, solutions, store_of_lines
-from dprk_ld.release.validate import load_shapes, run_pyshacl, run_shacl
+from dprk_ld.release.validate import run_pyshacl, run_shacl
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = yaml.safe_load((REPO / "tests" / "shape_cases.yaml").read_text(encoding="utf-8"))
 ID = "https://w3id.org/dprk-ld/id/"
 DISAGREEMENT = f"<{ID}disagreement/date-cb78defa6d79>"
-
-
-@pytest.fixture(scope="module")
-def shapes() -> Graph:
-    return load_shapes(REPO)
-
-
-@pytest.fixture(scope="module")
-def release_graph(mini_release: Path) -> Graph:
-    return Graph().parse(mini_release / "dprk-ld.nt", format="nt")
 
 
 def broken(base: Graph, update: str) -> Graph:

@@ -12,7 +12,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 from dprk_ld.release.namespaces import PREFIXES, SHAPES
-from dprk_ld.release.validate import Violation, load_shapes, run_shacl
+from dprk_ld.release.validate import Violation, run_shacl
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = yaml.safe_load((Path(__file__).parent / "shape_cases.yaml").read_text(encoding="utf-8"))
@@ -25,16 +25,6 @@ def expand(term: str) -> str:
         return term[1:-1]
     prefix, local = term.split(":", 1)
     return NS[prefix] + local
-
-
-@pytest.fixture(scope="module")
-def shapes() -> Graph:
-    return load_shapes(REPO)
-
-
-@pytest.fixture(scope="module")
-def release_graph(mini_release: Path) -> Graph:
-    return Graph().parse(mini_release / "dprk-ld.nt", format="nt")
 
 
 def node_shapes(shapes: Graph) -> set[URIRef]:
