@@ -32,6 +32,7 @@ import importlib.util
 import json
 import os
 import shutil
+import socket
 import sys
 import tempfile
 import time
@@ -112,8 +113,6 @@ def replicas(dist: Path, opts: argparse.Namespace) -> Iterator[Any]:
 
 
 def _busy(port: int) -> bool:
-    import socket
-
     with socket.socket() as sock:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
