@@ -5,6 +5,8 @@ dataset becomes protocol graphs."""
 from __future__ import annotations
 
 import json
+import sys
+import threading
 
 import pyoxigraph as ox
 import pytest
@@ -67,6 +69,28 @@ def test_triples_reaching_a_known_row_limit_are_cut() -> None:
     assert cut is None
     result, cut = read_result(Reply(body[:-10], "application/n-triples", complete=False), 100)
     assert cut is not None and cut.cap == "bytes" and len(list(result)) == 4
+
+
+def test_an_answer_may_be_dropped_on_another_thread_and_serializes_as_pyoxigraphs() -> None:
+    """The front may keep an answer past its request (the collector then frees it in another
+    thread): pyoxigraph's own QuerySolutions/QueryTriples fail there ("unsendable")."""
+    triples = b"".join(b"<http://e/s%d> <http://e/p> \"v\" .\n" % i for i in (0, 1, 1))
+    replies = [Reply(_rows(3), JSON), Reply(triples, "application/n-triples")]
+    answers = [read_result(reply, 1 << 20)[0] for reply in replies]
+    assert answers[0].serialize(format=ox.QueryResultsFormat.JSON) == ox.parse_query_results(
+        _rows(3), format=ox.QueryResultsFormat.JSON).serialize(format=ox.QueryResultsFormat.JSON)
+    assert answers[1].serialize(format=ox.RdfFormat.N_TRIPLES).count(b"\n") == 2  # distinct
+    assert [v.value for v in answers[0].variables] == ["a"]
+    unraisable: list[BaseException | None] = []
+    previous = sys.unraisablehook
+    sys.unraisablehook = lambda found: unraisable.append(found.exc_value)
+    try:
+        dropper = threading.Thread(target=answers.clear)
+        dropper.start()
+        dropper.join()
+    finally:
+        sys.unraisablehook = previous
+    assert answers == [] and unraisable == []
 
 
 def test_virtuosos_answers_read_as_any_stores() -> None:

@@ -126,7 +126,7 @@ def _execute(store: Any, job: Job) -> Outcome:
 
     if isinstance(result, ox.QueryBoolean):
         return Outcome(body=result.serialize(format=getattr(ox.QueryResultsFormat, job.format)))
-    if isinstance(result, ox.QuerySolutions):
+    if hasattr(result, "variables"):  # pyoxigraph's QuerySolutions, or a store's answer's
         return _solutions(result, job)
     return _graph(result, job)
 

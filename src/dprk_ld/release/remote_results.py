@@ -6,11 +6,19 @@ line) and said cut (:class:`Cut`); so is one that reached the store's row limit.
 are read as any store's: its blank node ids (``nodeID://b1``), its ASK answered as a one-column
 SELECT. An answer that does not read as its media type is the store's failure
 (:class:`~dprk_ld.release.remote_http.StoreError`), never a result.
+
+The answers are :class:`Solutions` and :class:`Triples`, plain Python objects that read and
+serialize as pyoxigraph's ``QuerySolutions`` and ``QueryTriples`` do. pyoxigraph's own may not
+be dropped on another thread than the one that made them ("is unsendable, but is being dropped
+on another thread"), and an answer the front keeps (a reference cycle the collector frees in
+whichever thread it runs) would be: these hold the rows and the body, and make pyoxigraph's
+objects only inside a call, dropped before it returns.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +35,51 @@ _JSON_TOKEN_RE = re.compile(rb'"(?:[^"\\]|\\.)*"|[{}]')  # a string (skipped who
 #: Virtuoso names a blank node ``nodeID://b1``, which pyoxigraph does not read as an id
 _VIRTUOSO_BNODE_RE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
 CANCELLED = b"operation has been cancelled"  # Oxigraph's server, at its --timeout-s
+
+
+class Solutions:
+    """A SELECT's solutions: ``variables``, the rows (pyoxigraph's ``QuerySolution``, which may
+    cross threads) and ``serialize`` as ``QuerySolutions`` has them."""
+
+    def __init__(self, body: bytes) -> None:
+        parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        try:
+            self.variables: list[ox.Variable] = list(parsed.variables)
+            self.rows: list[ox.QuerySolution] = list(parsed)
+        finally:
+            del parsed
+        self._body = body
+
+    def __iter__(self) -> Iterator[ox.QuerySolution]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def serialize(self, output: Any = None, format: Any = None) -> bytes | None:  # noqa: A002
+        parsed = ox.parse_query_results(self._body, format=ox.QueryResultsFormat.JSON)
+        try:
+            return parsed.serialize(output, format=format)
+        finally:
+            del parsed
+
+
+class Triples:
+    """A CONSTRUCT's or DESCRIBE's triples (distinct, as a store's graph holds them): iterated
+    and serialized as pyoxigraph's ``QueryTriples``."""
+
+    def __init__(self, body: bytes) -> None:
+        self.triples: list[ox.Triple] = list(dict.fromkeys(
+            ox.parse(body, format=ox.RdfFormat.N_TRIPLES)))
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        return iter(self.triples)
+
+    def __len__(self) -> int:
+        return len(self.triples)
+
+    def serialize(self, output: Any = None, format: Any = None) -> bytes | None:  # noqa: A002
+        return ox.serialize(self.triples, output, format=format)
 
 
 @dataclass(frozen=True)
@@ -62,24 +115,23 @@ def _read_result(reply: Reply, max_bytes: int, known_rows: int | None) -> tuple[
         kept = 0
         if not reply.complete:
             body, kept = json_prefix(body)
-        result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-        if isinstance(result, ox.QueryBoolean):
-            return result, None
-        if \
-                [v.value for v in result.variables] == [ASK_VARIABLE]:
+        head = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)  # rows: lazily
+        if isinstance(head, ox.QueryBoolean):
+            return head, None
+        del head
+        result: Solutions | Triples = Solutions(body)
+        if [v.value for v in result.variables] == [ASK_VARIABLE]:
             answer = any(row[0] is not None and row[0].value == "1" for row in result)
             return ox.parse_query_results(BOOLEAN_JSON % (b"true" if answer else b"false"),
                                           format=ox.QueryResultsFormat.JSON), None
         if reply.complete:
-            kept = len(list(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)))
+            kept = len(result)
     elif reply.media_type in N_TRIPLES:
         if not reply.complete:
             body = body[:body.rfind(b"\n") + 1]
-        graph = ox.Store()
-        graph.load(body, format=ox.RdfFormat.N_TRIPLES)
+        result = Triples(body)
         kept = sum(1 for line in body.splitlines() if line.strip()
                    and not line.lstrip().startswith(b"#"))
-        result = graph.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
     else:
         raise StoreError("failed", f"The store answered in {reply.media_type or 'no media type'}"
                          ", not SPARQL JSON or N-Triples.")
@@ -120,4 +172,4 @@ def json_prefix(body: bytes) -> tuple[bytes, int]:
     raise StoreError("failed", "The store's answer could not be read.")
 
 
-__all__ = ["JSON_RESULTS", "N_TRIPLES", "Cut", "json_prefix", "read_result"]
+__all__ = ["JSON_RESULTS", "N_TRIPLES", "Cut", "Solutions", "Triples", "json_prefix", "read_result"]
