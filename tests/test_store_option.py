@@ -13,6 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from dprk_ld.release.namespaces import GRAPH
+from dprk_ld.release.remote import PUBLISHED
 from dprk_ld.testing.store_option import StorePool, write_release
 
 GRAPH_ID = "https://w3id.org/dprk-ld/ontology#releaseId"
@@ -87,7 +88,7 @@ def test_the_pool_shares_a_release_and_never_swaps_one_in_use(tmp_path: Path) ->
         assert pool.take(FIXTURE_DIST) is first  # the same release: the same store
         second = pool.take(other)
         assert second is not first  # the fixture's store is in use: not swapped
-        ids = {s: s.query(f"SELECT ?id WHERE {{ GRAPH <{GRAPH['void']}> {{ ?d <{GRAPH_ID}> ?id }} }}")
+        ids = {s: s.query(f"SELECT ?id WHERE {{ GRAPH <{PUBLISHED}> {{ ?d <{GRAPH_ID}> ?id }} }}")
                for s in (first, second)}
         assert [row["id"]["value"] for row in ids[second]["results"]["bindings"]] == ["other"]
         fixture_id = json.loads((FIXTURE_DIST / "release.json").read_text())["release_id"]

@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
 
 from dprk_ld.cli import main
@@ -23,13 +24,15 @@ from dprk_ld.deploy.publish import (
     VOID,
     Published,
     PublishError,
+    ReleaseGraphs,
     Target,
     derive_target,
     publish,
     release_graphs,
     switch_update,
 )
-from dprk_ld.release.namespaces import DATASET_IRI, GRAPH
+from dprk_ld.release.namespaces import GRAPH
+from dprk_ld.release.remote import PUBLISHED, PUBLISHED_GRAPH
 from dprk_ld.testing.stores import STORES, StoreServer, variant_release
 
 EXTRA = str(GRAPH["extra"])
@@ -74,12 +77,17 @@ def send(store: StoreServer, dist: Path, **changes: Any) -> Published:
 
 
 def held(store: StoreServer) -> tuple[list[str], dict[str, int]]:
-    """The release ids in the store's VoID graph, and the triples of each graph under
-    ``<base>graph/`` (staging graphs included)."""
-    answer = store.query(f"SELECT ?id WHERE {{ GRAPH <{VOID}> {{ <{DATASET_IRI}> "
+    """The release ids the store's PUBLISHED graph names, and the triples of each graph under
+    ``<base>graph/`` (staging graphs included); the graphs PUBLISHED lists are those graphs."""
+    answer = store.query(f"SELECT ?id WHERE {{ GRAPH <{PUBLISHED}> {{ <{PUBLISHED}> "
                          f"<{publishing.RELEASE_ID}> ?id }} }}")
     ids = sorted(row["id"]["value"] for row in answer["results"]["bindings"])
-    return ids, {g: n for g, n in store.graph_sizes().items() if g.startswith(str(GRAPH))}
+    sizes = {g: n for g, n in store.graph_sizes().items() if g.startswith(str(GRAPH))}
+    listed = store.query(f"SELECT ?g WHERE {{ GRAPH <{PUBLISHED}> {{ <{PUBLISHED}> "
+                         f"<{PUBLISHED_GRAPH}> ?g }} }}")
+    assert sorted(r["g"]["value"] for r in listed["results"]["bindings"]) == sorted(
+        g for g in sizes if STAGING not in g)
+    return ids, sizes
 
 
 def expected(dist: Path) -> tuple[list[str], dict[str, int]]:
@@ -214,7 +222,7 @@ def test_a_reader_never_sees_two_releases_mixed(releases: dict[str, Path], tmp_p
 def _read_while_publishing(store: StoreServer, releases: dict[str, Path]) -> None:
     pairs = {expected(releases[k])[0][0]: expected(releases[k])[1][str(GRAPH["data"])]
              for k in ("mini", "bigger")}
-    query = (f"SELECT ?id (COUNT(*) AS ?n) WHERE {{ GRAPH <{VOID}> {{ <{DATASET_IRI}> "
+    query = (f"SELECT ?id (COUNT(*) AS ?n) WHERE {{ GRAPH <{PUBLISHED}> {{ <{PUBLISHED}> "
              f"<{publishing.RELEASE_ID}> ?id }} GRAPH <{GRAPH['data']}> {{ ?s ?p ?o }} }} GROUP BY ?id")
     seen: list[tuple[str, int]] = []
     stop = threading.Event()
@@ -252,14 +260,21 @@ def test_addresses_are_derived_or_asked_for() -> None:
     assert (given.update_url, given.graph_store_url) == ("http://h/ds/u", "http://h/ds/data")
 
 
-def test_the_switch_is_one_request_void_last() -> None:
+def test_the_switch_is_one_request_void_last_then_what_is_published() -> None:
     staged = {str(GRAPH[n]): str(GRAPH[n]) + STAGING + "x" for n in ("void", "data", "shapes")}
-    text = switch_update(staged, [EXTRA])
+    release = ReleaseGraphs('an "id"', None, {g: (b"", 0) for g in staged}, {})
+    text = switch_update(staged, [EXTRA], release)
     lines = text.split(" ;\n")
     assert lines[0] == f"DROP SILENT GRAPH <{EXTRA}>"
-    assert [line.split()[2] for line in lines[1:]] == [
+    assert [line.split()[2] for line in lines[1:4]] == [
         f"<{GRAPH['data']}{STAGING}x>", f"<{GRAPH['shapes']}{STAGING}x>", f"<{VOID}{STAGING}x>"]
-    assert all(line.startswith("MOVE GRAPH") for line in lines[1:])
+    assert all(line.startswith("MOVE GRAPH") for line in lines[1:4])
+    assert lines[4] == f"DROP SILENT GRAPH <{PUBLISHED}>"
+    marker = ox.Store()
+    marker.update(lines[5])
+    said = {(q.predicate.value, q.object.value) for q in marker}
+    assert said == {(publishing.RELEASE_ID, 'an "id"'),
+                    *((PUBLISHED_GRAPH, g) for g in staged)}
 
 
 def test_the_real_release_counts_the_same_in_the_store(store: StoreServer, real_release: Path

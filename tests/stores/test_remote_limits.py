@@ -18,6 +18,7 @@ from urllib.parse import quote
 import pytest
 from flask import Flask
 
+from dprk_ld.release.remote import PUBLISHED
 from dprk_ld.testing import CountingPool, assert_error_shape
 from dprk_ld.testing.remote import publish_into
 from dprk_ld.testing.stores import OxigraphServer, StoreServer, VirtuosoServer
@@ -173,9 +174,8 @@ def test_a_new_release_in_the_store_switches_the_front(front: Any,
     first = client.get(url)
     old_id = app.extensions["dprk_ld"].release.release_id
     page = client.get("/doc/id/place/hoeryong", headers={"Accept": "text/turtle"})
-    void = "https://w3id.org/dprk-ld/graph/void"
+    void = dataset = PUBLISHED  # the store's record of the release it holds
     release_id = "https://w3id.org/dprk-ld/ontology#releaseId"
-    dataset = "https://w3id.org/dprk-ld/dataset"
     store.update(f'DELETE {{ GRAPH <{void}> {{ <{dataset}> <{release_id}> ?id }} }} '
                  f'INSERT {{ GRAPH <{void}> {{ <{dataset}> <{release_id}> "a-new-release" }} }} '
                  f'WHERE {{ GRAPH <{void}> {{ <{dataset}> <{release_id}> ?id }} }}')

@@ -13,11 +13,11 @@ import pytest
 
 from dprk_ld.endpoint import evaluate, precheck
 from dprk_ld.endpoint.limits import Limits
-from dprk_ld.endpoint.remote_pool import dataset_of
 from dprk_ld.formats import JSON_RESULTS, TURTLE
 from dprk_ld.release.remote import first_line_shifted, with_prologue, with_values
 from dprk_ld.release.remote_http import Reply
 from dprk_ld.release.remote_results import json_prefix, read_result
+from dprk_ld.release.virtuoso_literals import months_duration
 
 JSON = "application/sparql-results+json"
 
@@ -142,20 +142,6 @@ def _job(query: str, prefixes: dict[str, str] | None = None) -> evaluate.Job:
                             [], [], "https://w3id.org/dprk-ld/", Limits(), None, prefixes)
 
 
-def test_a_querys_own_dataset_becomes_protocol_graphs() -> None:
-    g = "https://w3id.org/dprk-ld/graph/"
-    job = dataset_of(_job("PREFIX gr: <https://w3id.org/dprk-ld/graph/>\n"
-                          "SELECT * FROM gr:data FROM NAMED <graph/shapes> FROM <http://elsewhere/g> "
-                          "WHERE { ?s ?p \"FROM <http://not/this>\" }"))
-    assert job.default_graphs == (g + "data", "http://elsewhere/g")
-    assert job.named_graphs == (g + "shapes",)
-    assert not job.union
-    declared = dataset_of(_job("SELECT * FROM NAMED x:a { ?s ?p ?o }", {"x": "http://x/"}))
-    assert (declared.default_graphs, declared.named_graphs) == ((), ("http://x/a",))
-    union = _job("SELECT * { ?s ?p ?o }")
-    assert dataset_of(union) is union and union.union
-
-
 def test_a_stores_syntax_error_is_told_at_its_place_in_the_text_as_sent() -> None:
     query = "SELECT * WHERE { ?s ?p }"
     sent = with_prologue(query, "http://b/", {"x": "http://x#"})
@@ -166,3 +152,65 @@ def test_a_stores_syntax_error_is_told_at_its_place_in_the_text_as_sent() -> Non
     assert str(raw.value) != str(alone.value)
     assert first_line_shifted(str(raw.value), len(sent) - len(query)) == str(alone.value)
     assert first_line_shifted("error at 2:5: x", 40) == "error at 2:5: x"
+
+
+VIRTUOSO = "Virtuoso/07.20.3229 (Linux) x86_64-pc-linux-gnu  "
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _typed(value: str, datatype: str) -> dict[str, str]:
+    """A SPARQL JSON term as Virtuoso writes it (its key order)."""
+    return {"type": "typed-literal", "datatype": XSD + datatype, "value": value}
+
+
+def _kept_by_the_engine(text: str) -> str:
+    """The form pyoxigraph keeps an xsd:duration in (the form a release holds)."""
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://s"), ox.NamedNode("http://p"),
+                      ox.Literal(text, datatype=ox.NamedNode(XSD + "duration"))))
+    return next(iter(store)).object.value
+
+
+def test_virtuosos_months_are_the_engines_canonical_durations() -> None:
+    for months in range(-30, 400):
+        text = f"-P{-months}M" if months < 0 else f"P{months}M"
+        assert months_duration(months) == _kept_by_the_engine(text), months
+    assert months_duration(11999999988) == "P999999999Y"
+
+
+def test_virtuosos_rewritten_literals_come_back_as_published() -> None:
+    """Virtuoso answers "P10Y"^^xsd:duration as "120", "true"^^xsd:boolean as "1" (in SPARQL
+    JSON); the front gives back the published forms, in rows, triples and their serializations."""
+    terms = {"a": _typed("120", "duration"), "b": _typed("1", "boolean"),
+             "c": _typed("0", "boolean"), "d": _typed("-18", "duration"),
+             "e": _typed("259200.0", "duration"),  # seconds: not exact, left as given
+             "f": {"type": "literal", "value": json.dumps(_typed("1", "boolean"))},
+             "g": _typed("1", "integer")}
+    body = json.dumps({"head": {"vars": list(terms)}, "results": {"bindings": [terms]}}).encode()
+    result, _cut = read_result(Reply(body, JSON, server=VIRTUOSO), 1 << 20)
+    row = next(iter(result))
+    assert [row[v].value for v in terms] == [
+        "P10Y", "true", "false", "-P1Y6M", "259200.0", terms["f"]["value"], "1"]
+    assert row["a"].datatype == ox.NamedNode(XSD + "duration")
+    written = json.loads(result.serialize(format=ox.QueryResultsFormat.JSON))
+    assert written["results"]["bindings"][0]["a"]["value"] == "P10Y"
+    nt = (f'<http://e/s> <http://e/p> "120"^^<{XSD}duration> .\n'
+          f'<http://e/s> <http://e/p> "1"^^<{XSD}boolean> .\n'
+          f'<http://e/s> <http://e/q> "a \\"120"^^<{XSD}duration> .\n'
+          f'<http://e/s> <http://e/r> "7"^^<{XSD}integer> .\n').encode()
+    triples, _cut = read_result(Reply(nt, "application/n-triples", server=VIRTUOSO), 1 << 20)
+    assert sorted(str(t.object) for t in triples) == sorted([
+        f'"P10Y"^^<{XSD}duration>', f'"true"^^<{XSD}boolean>', f'"a \\"120"^^<{XSD}duration>',
+        '"7"^^<http://www.w3.org/2001/XMLSchema#integer>'])
+    assert b'"P10Y"^^' in triples.serialize(format=ox.RdfFormat.N_TRIPLES)
+
+
+def test_another_stores_literals_are_left_as_it_gives_them() -> None:
+    terms = {"a": _typed("120", "duration"), "b": _typed("1", "boolean")}
+    body = json.dumps({"head": {"vars": list(terms)}, "results": {"bindings": [terms]}}).encode()
+    for server in ("", "Oxigraph/0.5.3"):
+        result, _cut = read_result(Reply(body, JSON, server=server), 1 << 20)
+        assert [next(iter(result))[v].value for v in terms] == ["120", "1"]
+    nt = f'<http://e/s> <http://e/p> "1"^^<{XSD}boolean> .\n'.encode()
+    triples, _cut = read_result(Reply(nt, "application/n-triples", server="Oxigraph"), 1 << 20)
+    assert [t.object.value for t in triples] == ["1"]

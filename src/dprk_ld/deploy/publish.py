@@ -2,15 +2,18 @@
 
 The release's graphs are the named graphs of its N-Quads dump (data, ontology, shapes) and its
 VoID description (``void.ttl``) in the graph ``<base>graph/void``, blank nodes named as the
-embedded store names them (:func:`dprk_ld.release.store.open_release`). The VoID graph says
-``<dataset> dprk:releaseId "<release id>"`` (and ``dcat:version``): that is how a reader of the
-store (`dprk-ld serve --store`) knows which release it holds. A build writes both; for a release
-built before it did, they are added here (for a newer one, adding them changes nothing).
+embedded store names them (:func:`dprk_ld.release.store.open_release`), each sent as it is in
+the release: the store serves what the dumps hold, nothing added.
+
+What the store holds is said in a graph of its own, :data:`~dprk_ld.release.remote.PUBLISHED`
+(``urn:x-dprk-ld:published``), which no query of the front names: the release id, its version
+and the release's graph names. That is how a reader of the store (`dprk-ld serve --store`) knows
+which release it holds and which graphs are the release's (whatever their names), and how the
+next publish knows which graphs to drop.
 
 The steps, each checked:
 
-1. stale staging graphs (``<base>graph/<name>.staging-<id>``, left by a publish that died) are
-   dropped;
+1. stale staging graphs (``<graph>.staging-<id>``, left by a publish that died) are dropped;
 2. each graph is sent with the SPARQL 1.1 Graph Store Protocol (an HTTP ``PUT`` of N-Triples)
    under its staging name; its triple count in the store is compared with the release's, and
    so are its distinct typed literals (neither strings nor tagged: numbers, dates, durations
@@ -19,9 +22,9 @@ The steps, each checked:
    as it was. A datatype given in ``tolerate`` may come back rewritten: the rewrites are
    reported, not refused;
 3. the switch: one SPARQL Update request of ``MOVE`` operations (staging graph to release
-   graph, the VoID graph last) and of ``DROP`` for each graph of the previous release that the
-   new one no longer has;
-4. the store's release graphs are counted again and the release id read back from its VoID graph.
+   graph, the VoID graph last), of ``DROP`` for each graph of the previous release that the
+   new one no longer has, and last the new content of the ``PUBLISHED`` graph;
+4. the store's release graphs are counted again and the release id read back from ``PUBLISHED``.
 
 What the switch is in each store (measured with the stores of ``dprk_ld.testing.stores``):
 
@@ -54,7 +57,6 @@ the same value.
 from __future__ import annotations
 
 import json
-import re
 import urllib.error
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -66,7 +68,8 @@ import requests
 from SPARQLWrapper import BASIC, DIGEST, JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-from dprk_ld.release.namespaces import BASE, DATASET_IRI, GRAPH
+from dprk_ld.release.namespaces import BASE, GRAPH
+from dprk_ld.release.remote import PUBLISHED, PUBLISHED_GRAPH
 from dprk_ld.release.remote_http import TIMEOUT_STATE
 from dprk_ld.release.served import ServedRelease
 
@@ -84,7 +87,6 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 #: lexical forms of one value, compared as that value: Virtuoso gives xsd:boolean true back as "1"
 SAME_VALUE = {("1", "http://www.w3.org/2001/XMLSchema#boolean"): "true",
               ("0", "http://www.w3.org/2001/XMLSchema#boolean"): "false"}
-_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")  # a release graph's name, after <base>graph/
 
 
 class PublishError(Exception):
@@ -134,13 +136,9 @@ class ReleaseGraphs:
 
 
 def release_graphs(dist: Path) -> ReleaseGraphs:
-    """The graphs of the release built in ``dist``, the release id added to its VoID graph."""
+    """The graphs of the release built in ``dist``, as they are in it."""
     served = ServedRelease.from_dist(dist)
     store: ox.Store = served.store
-    void, dataset = ox.NamedNode(VOID), ox.NamedNode(DATASET_IRI)
-    store.add(ox.Quad(dataset, ox.NamedNode(RELEASE_ID), ox.Literal(served.release_id), void))
-    if served.version:
-        store.add(ox.Quad(dataset, ox.NamedNode(DCAT_VERSION), ox.Literal(served.version), void))
     graphs: dict[str, tuple[bytes, int]] = {}
     literals: dict[str, frozenset[tuple[str, str]]] = {}
     for graph in sorted(store.named_graphs(), key=lambda g: (g.value == VOID, g.value)):
@@ -160,11 +158,6 @@ def same_value(value: str, datatype: str) -> tuple[str, str]:
 
 def staging_name(graph: str, release_id: str) -> str:
     return f"{graph}{STAGING}{release_id[:12]}"
-
-
-def is_release_graph(graph: str) -> bool:
-    """A release graph name, ``<base>graph/<name>``, not a staging graph."""
-    return graph.startswith(str(GRAPH)) and bool(_NAME_RE.match(graph[len(str(GRAPH)):]))
 
 
 class Store:
@@ -243,15 +236,21 @@ class Store:
                            f"isLiteral(?o) && LANG(?o) = '' && DATATYPE(?o) != <{XSD_STRING}>) }} }}")
         return {same_value(row["o"]["value"], row["o"].get("datatype", XSD_STRING)) for row in rows}
 
-    def graphs_under(self, prefix: str) -> list[str]:
-        """The named graphs of the store whose name starts with ``prefix``."""
+    def staging_graphs(self) -> list[str]:
+        """The named graphs of the store whose name says they are staging graphs."""
         rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-                           f"FILTER(STRSTARTS(STR(?g), {json.dumps(prefix)})) }}")
+                           f"FILTER(CONTAINS(STR(?g), {json.dumps(STAGING)})) }}")
+        return sorted(row["g"]["value"] for row in rows)
+
+    def published_graphs(self) -> list[str]:
+        """The graphs of the release the store holds, as its ``PUBLISHED`` graph lists them."""
+        rows = self.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH <{PUBLISHED}> {{ "
+                           f"<{PUBLISHED}> <{PUBLISHED_GRAPH}> ?g }} }}")
         return sorted(row["g"]["value"] for row in rows)
 
     def release_ids(self) -> list[str]:
-        rows = self.select(f"SELECT DISTINCT ?id WHERE {{ GRAPH <{VOID}> {{ "
-                           f"<{DATASET_IRI}> <{RELEASE_ID}> ?id }} }}")
+        rows = self.select(f"SELECT DISTINCT ?id WHERE {{ GRAPH <{PUBLISHED}> {{ "
+                           f"<{PUBLISHED}> <{RELEASE_ID}> ?id }} }}")
         return sorted(row["id"]["value"] for row in rows)
 
 
@@ -280,7 +279,7 @@ def publish(dist: Path, target: Target, progress: Callable[[str], None] | None =
     say = progress or (lambda _message: None)
     release = release_graphs(dist)
     store = Store(target)
-    stale = [g for g in store.graphs_under(str(GRAPH)) if STAGING in g]
+    stale = store.staging_graphs()
     if stale:
         say(f"dropping {len(stale)} stale staging graph(s)")
         store.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in stale))
@@ -290,11 +289,10 @@ def publish(dist: Path, target: Target, progress: Callable[[str], None] | None =
     except PublishError as exc:
         _drop_staging(store, list(staged.values()), exc)
         raise
-    previous = [g for g in store.graphs_under(str(GRAPH))
-                if is_release_graph(g) and g not in release.graphs]
+    previous = [g for g in store.published_graphs() if g not in release.graphs]
     say(f"switching {len(staged)} graph(s)" + (f", dropping {len(previous)}" if previous else ""))
     try:
-        store.update(switch_update(staged, previous))
+        store.update(switch_update(staged, previous, release))
     except PublishError as exc:
         raise PublishError(f"the switch failed: {exc}; now in the store: "
                            f"{_state(store, [*release.graphs, *staged.values()])}") from exc
@@ -354,12 +352,19 @@ def _drop_staging(store: Store, staging: list[str], cause: PublishError) -> None
                   "untouched",)
 
 
-def switch_update(staged: dict[str, str], previous: list[str]) -> str:
-    """The one update request that puts the staged graphs in place (the VoID graph last) and
-    drops the previous release's graphs that the new one does not have."""
+def switch_update(staged: dict[str, str], previous: list[str], release: ReleaseGraphs) -> str:
+    """The one update request that puts the staged graphs in place (the VoID graph last), drops
+    the previous release's graphs that the new one does not have, and says in ``PUBLISHED``
+    which release and graphs the store now holds."""
     moves = [f"MOVE GRAPH <{s}> TO <{g}>" for g, s in
              sorted(staged.items(), key=lambda item: (item[0] == VOID, item[0]))]
-    return " ;\n".join([*[f"DROP SILENT GRAPH <{g}>" for g in previous], *moves])
+    said = [f"<{PUBLISHED}> <{RELEASE_ID}> {ox.Literal(release.release_id)}"]
+    if release.version:
+        said.append(f"<{PUBLISHED}> <{DCAT_VERSION}> {ox.Literal(release.version)}")
+    said += [f"<{PUBLISHED}> <{PUBLISHED_GRAPH}> <{g}>" for g in sorted(staged)]
+    marker = f"INSERT DATA {{ GRAPH <{PUBLISHED}> {{ {' . '.join(said)} }} }}"
+    return " ;\n".join([*[f"DROP SILENT GRAPH <{g}>" for g in previous], *moves,
+                        f"DROP SILENT GRAPH <{PUBLISHED}>", marker])
 
 
 def _verify(store: Store, release: ReleaseGraphs, dropped: list[str]) -> Published:
@@ -371,7 +376,8 @@ def _verify(store: Store, release: ReleaseGraphs, dropped: list[str]) -> Publish
                  for g in dropped if found[g]]
     ids = store.release_ids()
     if ids != [release.release_id]:
-        problems.append(f"release id in <{VOID}>: {ids or 'none'} (expected {release.release_id})")
+        problems.append(f"release id in <{PUBLISHED}>: {ids or 'none'} (expected "
+                        f"{release.release_id})")
     if problems:
         raise PublishError("after the switch the store does not hold the release (the store may "
                            "mix two releases; publish again): " + "; ".join(problems))

@@ -19,60 +19,30 @@ one our writer cut, never served as whole.
 from __future__ import annotations
 
 import logging
-import re
 import threading
-from dataclasses import replace
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import urljoin
 
 from dprk_ld import formats
-from dprk_ld.endpoint import cut, evaluate, precheck
+from dprk_ld.endpoint import cut, evaluate, remote_query
 from dprk_ld.endpoint.errors import QueryError, internal_error, unavailable
 from dprk_ld.endpoint.pool import PoolConfig
 from dprk_ld.release.remote import Cut, RemoteStore, StoreError
 
 log = logging.getLogger(__name__)
 
-_ESCAPE_RE = re.compile(r"\\(.)")
-
-
-def dataset_of(job: evaluate.Job) -> evaluate.Job:
-    """``job`` with its query's ``FROM`` / ``FROM NAMED`` graphs as protocol graphs (which
-    override them, as the protocol says: the same dataset); unchanged when it has none."""
-    if job.union or job.default_graphs is not None or job.named_graphs is not None:
-        return job
-    tokens = precheck.analyse(job.query, None, dict(job.prefixes)).lexed
-    prefixes: dict[str, str] = dict(job.prefixes)
-    base = job.base_iri or ""
-    default: list[str] = []
-    named: list[str] = []
-    for i, (kind, _value, _start, _end) in enumerate(tokens):
-        if kind == "PREFIX" and i + 2 < len(tokens):
-            prefixes[tokens[i + 1][1][:-1]] = urljoin(base, tokens[i + 2][1][1:-1])
-        elif kind == "BASE" and i + 1 < len(tokens):
-            base = urljoin(base, tokens[i + 1][1][1:-1])
-        elif kind == "FROM":
-            is_named = tokens[i + 1][0] == "NAMED"
-            kind2, term = tokens[i + 2 if is_named else i + 1][:2]
-            iri = _iri(kind2, term, prefixes, base)
-            (named if is_named else default).append(iri)
-    if not default and not named:
-        return job
-    return replace(job, default_graphs=tuple(default), named_graphs=tuple(named))
-
-
-def _iri(kind: str, term: str, prefixes: dict[str, str], base: str) -> str:
-    if kind == "iri":
-        return urljoin(base, term[1:-1])
-    prefix, _colon, local = term.partition(":")
-    if prefix not in prefixes:  # the store would refuse the text: so is the graph
-        return term
-    return prefixes[prefix] + _ESCAPE_RE.sub(r"\1", local)
-
-
-def execute_remote(store: RemoteStore, job: evaluate.Job) -> evaluate.Outcome:
-    """Run ``job`` on the store (see the module's docstring)."""
-    job = dataset_of(job)
+def execute_remote(store: RemoteStore, job: evaluate.Job,
+                   judge: Callable[[evaluate.Job], str | None] = remote_query.syntax_error
+                   ) -> evaluate.Outcome:
+    """Run ``job`` on the store (see the module's docstring). ``judge`` says the embedded
+    engine's refusal of its syntax, if any: in this thread by default (for a job bounded by
+    construction, as the lookups are), else a :class:`~remote_query.SyntaxJudge`'s workers."""
+    refused = judge(job)
+    if refused is not None:
+        return evaluate.Outcome(error="syntax", message=refused)
+    tokens = remote_query.tokens_of(job)
+    job = remote_query.dataset_of(job, tokens)
+    job = remote_query.outside_graphs_emptied(job, tokens, store.graphs)
     with store.cut_results() as seen:
         outcome = evaluate.execute(store, job)
         store_cut = seen.cut
@@ -95,6 +65,24 @@ def marked(outcome: evaluate.Outcome, job: evaluate.Job, found: Cut) -> evaluate
     return evaluate.Outcome(body=body, cut=cap)
 
 
+def timed_out(exc: StoreError, deadline: float) -> QueryError:
+    """The 503 ``query_timeout`` of a query stopped by time. The limit it names is the one that
+    stopped it: the store's own (it refused the query for its cost estimate, or stopped it at
+    its time limit; its number when the store said it, as Virtuoso's refusal does), else our
+    ``deadline``. Naming our deadline for the store's limit would mislead a client into waiting
+    for a time the store never gives."""
+    if not exc.by_store:
+        return unavailable(f"The query was stopped at the deadline of {deadline:g} s "
+                           f"({exc.message})", "query_timeout", retry_after=None,
+                           limit_seconds=deadline)
+    if exc.limit_seconds is None:
+        return unavailable(f"The query was stopped at the store's time limit ({exc.message})",
+                           "query_timeout", retry_after=None, limit_of="store")
+    return unavailable(f"The query was stopped at the store's time limit of "
+                       f"{exc.limit_seconds:g} s ({exc.message})", "query_timeout",
+                       retry_after=None, limit_seconds=exc.limit_seconds, limit_of="store")
+
+
 class RemotePool:
     """Queries sent to the store from the request threads, shared as the query workers are."""
 
@@ -102,6 +90,7 @@ class RemotePool:
         self.store = store
         self.config = config or PoolConfig()
         self.execute = execute_remote
+        self.judge = remote_query.SyntaxJudge(self.config.size)
         self.killed = 0  # queries stopped at the deadline
         self._free = max(1, self.config.size)
         self._waiting = 0
@@ -125,6 +114,7 @@ class RemotePool:
         with self._cond:
             self._closed = True
             self._cond.notify_all()
+        self.judge.close()
 
     def _take(self, low_priority: bool) -> None:
         with self._cond:
@@ -161,24 +151,23 @@ class RemotePool:
         try:
             if started is not None:
                 started()
-            return self._call(job)
+            return self._call(job, self.judge.refusal)
         finally:
             self._give_back()
 
     def run_inline(self, job: Any) -> evaluate.Outcome:
-        """A bounded lookup: sent at once, without waiting for a place."""
-        return self._call(job)
+        """A bounded lookup: sent at once, without waiting for a place (its syntax judged in
+        this thread: bounded on the store, it is bounded on an empty one)."""
+        return self._call(job, remote_query.syntax_error)
 
-    def _call(self, job: evaluate.Job) -> evaluate.Outcome:
+    def _call(self, job: evaluate.Job, judge: Callable[[evaluate.Job], str | None]
+              ) -> evaluate.Outcome:
         try:
-            return execute_remote(self.store, job)
+            return execute_remote(self.store, job, judge)
         except StoreError as exc:
             if exc.kind == "timeout":
                 self.killed += 1
-                deadline = self.config.deadline
-                raise unavailable(f"The query was stopped at the deadline of {deadline:g} s "
-                                  f"({exc.message})", "query_timeout", retry_after=None,
-                                  limit_seconds=deadline) from None
+                raise timed_out(exc, self.config.deadline) from None
             log.error("the store failed: %s", exc.message)
             raise unavailable("The store behind this endpoint failed to answer; try again "
                               "shortly.", retry_after=5) from None
@@ -189,4 +178,4 @@ class RemotePool:
             raise internal_error() from None
 
 
-__all__ = ["RemotePool", "dataset_of", "execute_remote", "marked"]
+__all__ = ["RemotePool", "execute_remote", "marked", "timed_out"]

@@ -3,15 +3,17 @@ pyoxigraph's ``Store`` that the front uses, so that pages, dereferencing and the
 over it unchanged: ``query`` (with the keyword arguments the front passes), ``quads_for_pattern``
 and ``named_graphs``.
 
-* Which release: the store's copy of the release's VoID graph names it (``dprk:releaseId``,
-  ``dcat:version``, written by ``dprk-ld publish``); ETags derive from that id as they do from
+* Which release: the graph :data:`PUBLISHED` (``urn:x-dprk-ld:published``, written by
+  ``dprk-ld publish``, never served) names its id and version (``dprk:releaseId``,
+  ``dcat:version``) and its graphs; ETags derive from that id as they do from
   ``release.json``, and :func:`release_id_at` is what the front looks at to switch releases.
-* Which graphs: the release's named graphs (under ``<base>graph/``), and no other. Every query
-  names them: ``use_default_graph_as_union`` sends them as ``default-graph-uri`` and as
+* Which graphs: the release's named graphs, as ``PUBLISHED`` lists them, and no other. Every
+  query names them: ``use_default_graph_as_union`` sends them as ``default-graph-uri`` and as
   ``named-graph-uri`` (so that ``GRAPH ?g`` ranges over them only), never the store's own
   default graph (Virtuoso's holds its system graphs). A graph that is not one of them, asked by
-  ``default_graph`` / ``named_graphs``, is refused (:class:`RemoteGraphRefused`, an ``OSError``,
-  as the engine's refusal of a network access is told).
+  ``default_graph`` / ``named_graphs``, is an empty graph, as it is to the embedded store: the
+  placeholder :data:`NO_GRAPH`, which no store holds, is sent in its place (so nothing is ever
+  fetched, and nothing outside the release is seen).
 * Blank nodes: a blank node of one answer cannot be named in the next request. The graphs that
   hold blank nodes (the ontology's lists, the shapes' ``sh:or``) are small: they are copied into
   a local store when the release is opened (in ordered pages: both stores name a blank node
@@ -54,7 +56,9 @@ PAGE_ROWS = 10_000
 SUBJECTS_KEPT = 4096
 DPRK_RELEASE_ID = BASE + "ontology#releaseId"
 DCAT_VERSION = "http://www.w3.org/ns/dcat#version"
-DCAT_CURRENT = "http://www.w3.org/ns/dcat#hasCurrentVersion"
+#: the store's own record of the release it holds (see the module's docstring)
+PUBLISHED = "urn:x-dprk-ld:published"
+PUBLISHED_GRAPH = "urn:x-dprk-ld:graph"  # a graph of the release (its name, as published)
 _PREFIX_RE = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 _FIRST_LINE_RE = re.compile(r"error at 1:(\d+)")
 _WHERE_RE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
@@ -65,11 +69,6 @@ _FORM_RE = re.compile(r"(?:\s+|#[^\n]*(?:\n|$)|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\
 _LEADING_BASE_RE = re.compile(r"(?:\s+|#[^\n]*\n)*BASE\s*<([^>]*)>(?:\s*BASE\s*<[^>]*>)*",
                               re.IGNORECASE)
 _ABSOLUTE_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # an IRI with a scheme
-_GRAPH_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
-
-
-class RemoteGraphRefused(OSError):
-    """A query named a graph that is not one of the release's."""
 
 
 class _Seen(threading.local):
@@ -160,11 +159,9 @@ class RemoteStore:
     # -- inside --
 
     def _checked(self, graphs: Any) -> tuple[str, ...]:
-        names = tuple(g.value if isinstance(g, ox.NamedNode) else str(g) for g in graphs)
-        for name in names:
-            if name not in self.graphs:
-                raise RemoteGraphRefused(f"{name} is not a graph of the release")
-        return names
+        """The graphs asked, each not of the release replaced by :data:`NO_GRAPH` (empty)."""
+        names = (g.value if isinstance(g, ox.NamedNode) else str(g) for g in graphs)
+        return tuple(dict.fromkeys(n if n in self.graphs else NO_GRAPH for n in names))
 
     def _graphs_for(self, graph_name: Any) -> tuple[str, ...]:
         if graph_name is None:
@@ -287,31 +284,34 @@ def with_values(query: str, substitutions: Mapping[Any, Any]) -> str:
 
 # -- the release in the store --------------------------------------------------------------------
 
-def release_id_at(endpoint: Endpoint, base: str = BASE) -> tuple[str, str | None] | None:
-    """The release id (and version) the store's copy of the release's VoID graph names: the
-    dataset's own ``dprk:releaseId`` (written by ``dprk-ld publish``), else its current
-    version's."""
-    void, dataset = base + "graph/void", base + "dataset"
-    query = (f"SELECT ?own ?id ?version WHERE {{ GRAPH <{void}> {{ "
-             f"{{ <{dataset}> <{DPRK_RELEASE_ID}> ?id BIND(1 AS ?own) }} UNION "
-             f"{{ <{dataset}> <{DCAT_CURRENT}> ?current . ?current <{DPRK_RELEASE_ID}> ?id "
-             f"BIND(2 AS ?own) }} OPTIONAL {{ <{dataset}> <{DCAT_VERSION}> ?version }} }} }}")
-    reply = endpoint.send(query, (NO_GRAPH,), (void,), ACCEPT, 1 << 20)
+def release_id_at(endpoint: Endpoint) -> tuple[str, str | None] | None:
+    """The release id (and version) the store's :data:`PUBLISHED` graph names."""
+    query = (f"SELECT ?id ?version WHERE {{ GRAPH <{PUBLISHED}> {{ <{PUBLISHED}> "
+             f"<{DPRK_RELEASE_ID}> ?id OPTIONAL {{ <{PUBLISHED}> <{DCAT_VERSION}> ?version }} }} }}")
+    reply = endpoint.send(query, (NO_GRAPH,), (PUBLISHED,), ACCEPT, 1 << 20)
     result, _cut = read_result(reply, 1 << 20)
-    rows = sorted((int(row["own"].value), row["id"].value,
-                   row["version"].value if row["version"] else None) for row in result)
-    return (rows[0][1], rows[0][2]) if rows else None
+    rows = sorted((row["id"].value, row["version"].value if row["version"] else None)
+                  for row in result)
+    return rows[0] if rows else None
 
 
-def release_graphs(endpoint: Endpoint, base: str = BASE) -> dict[str, int]:
-    """The release's named graphs in the store (``<base>graph/<name>``), with their sizes."""
-    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-    reply = endpoint.send(query, (), (), ACCEPT, 1 << 22)  # every graph of the store
+def release_graphs(endpoint: Endpoint) -> dict[str, int]:
+    """The release's named graphs in the store, as :data:`PUBLISHED` lists them, with their
+    sizes (0 for a graph it lists that holds nothing)."""
+    listed = (f"SELECT DISTINCT ?g WHERE {{ GRAPH <{PUBLISHED}> {{ <{PUBLISHED}> "
+              f"<{PUBLISHED_GRAPH}> ?g }} }}")
+    result, _cut = read_result(endpoint.send(listed, (NO_GRAPH,), (PUBLISHED,), ACCEPT, 1 << 22),
+                               1 << 22)
+    graphs = sorted(row["g"].value for row in result)
+    if not graphs:
+        return {}
+    values = " ".join(f"<{g}>" for g in graphs)
+    query = (f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g "
+             "{ ?s ?p ?o } } GROUP BY ?g")
+    reply = endpoint.send(query, (NO_GRAPH,), tuple(graphs), ACCEPT, 1 << 22)
     result, _cut = read_result(reply, 1 << 22)
-    prefix = base + "graph/"
-    return {row["g"].value: int(row["n"].value) for row in result
-            if row["g"].value.startswith(prefix)
-            and _GRAPH_NAME_RE.match(row["g"].value[len(prefix):])}
+    counted = {row["g"].value: int(row["n"].value) for row in result}
+    return {g: counted.get(g, 0) for g in graphs}
 
 
 def open_remote(endpoint: Endpoint, max_bytes: int, base: str = BASE,
@@ -321,21 +321,21 @@ def open_remote(endpoint: Endpoint, max_bytes: int, base: str = BASE,
     :attr:`RemoteStore.max_rows`)."""
     endpoint.probe()
     for _attempt in range(3):  # a release published meanwhile: read it again
-        found = release_id_at(endpoint, base)
+        found = release_id_at(endpoint)
         if found is None:
             raise StoreError("failed", f"The store at {endpoint.url} holds no release (no "
-                             "dprk:releaseId in its VoID graph): publish one with "
+                             f"graph <{PUBLISHED}> naming one): publish one with "
                              "`dprk-ld publish --to`.")
-        sizes = release_graphs(endpoint, base)
+        sizes = release_graphs(endpoint)
         store = RemoteStore(endpoint, sorted(sizes), max_bytes, base)
         if max_rows is not None:  # learn the store's row limit, if it has one below ours
             store._run(f"SELECT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} LIMIT {max_rows + 1}",
                        (NO_GRAPH,), store.graphs)
         store.copy_blank_node_graphs()
-        if release_id_at(endpoint, base) == found:
+        if release_id_at(endpoint) == found:
             return ServedRelease(store, found[0], found[1], sizes, None)
     raise StoreError("failed", "The store's release changed while it was read.")
 
 
-__all__ = ["Cut", "RemoteGraphRefused", "RemoteStore", "StoreError", "open_remote",
+__all__ = ["NO_GRAPH", "PUBLISHED", "PUBLISHED_GRAPH", "Cut", "RemoteStore", "StoreError", "open_remote",
            "release_graphs", "release_id_at"]

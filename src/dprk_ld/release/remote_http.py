@@ -20,6 +20,7 @@ command line; a Virtuoso store gets them by digest authentication, another by ba
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 import urllib.error
 import warnings
@@ -37,6 +38,8 @@ TIMEOUT_STATE = "S1TAT"  # Virtuoso: "Returning incomplete results, query interr
 MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
 #: what a store says when it refuses a query for its cost or time (Virtuoso's words)
 TIMEOUT_WORDS = ("estimated execution time", "SR171", "timed out", "timeout")
+#: the limit a refusal by cost estimate states: "... exceeds the limit of 60 (sec)"
+_LIMIT_RE = re.compile(r"limit of ([0-9]+(?:\.[0-9]+)?) \(sec\)", re.IGNORECASE)
 CHUNK = 1 << 16
 #: the store's time is a little shorter than ours, so that it stops first and says so
 STORE_SHARE = 0.9
@@ -44,12 +47,17 @@ STORE_SHARE = 0.9
 
 class StoreError(Exception):
     """The store failed to answer: ``kind`` is ``timeout``, ``syntax`` or ``failed``; the message
-    is written here or quotes the store's first line (never a traceback)."""
+    is written here or quotes the store's first line (never a traceback). A timeout is the
+    store's own (``by_store``: it refused the query for its cost estimate or stopped it at its
+    time limit, ``limit_seconds`` when it said the limit) or our deadline's (the HTTP timeout)."""
 
-    def __init__(self, kind: str, message: str) -> None:
+    def __init__(self, kind: str, message: str, *, by_store: bool = False,
+                 limit_seconds: float | None = None) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
+        self.by_store = by_store
+        self.limit_seconds = limit_seconds
 
 
 @dataclass(frozen=True)
@@ -117,7 +125,8 @@ class Endpoint:
             said = _said(exc)
             if any(word.lower() in said.lower() for word in TIMEOUT_WORDS):
                 raise StoreError("timeout", "The store refused the query for its time limit: "
-                                 + said) from None
+                                 + said, by_store=True, limit_seconds=stated_limit(said)) \
+                    from None
             raise StoreError("failed", "The store failed: " + said) from None
         except TimeoutError:
             raise StoreError("timeout", "The store did not answer within the deadline.") from None
@@ -134,6 +143,13 @@ class Endpoint:
                 response.close()
 
 
+def stated_limit(said: str) -> float | None:
+    """The time limit, in seconds, a store's refusal states ("... exceeds the limit of 60
+    (sec)", Virtuoso's refusal by its cost estimate); None when it states none."""
+    found = _LIMIT_RE.search(said)
+    return float(found.group(1)) if found else None
+
+
 def _said(exc: Exception) -> str:
     """The first line of what the store said with its error (SPARQLWrapper's message holds it)."""
     text = str(exc)
@@ -148,7 +164,8 @@ def _read(response: object, end: float, max_bytes: int) -> Reply:
     """Read an answer until its end, the byte cap or the deadline."""
     headers = response.headers  # type: ignore[attr-defined]
     if (headers.get("X-SQL-State") or "").strip() == TIMEOUT_STATE:
-        raise StoreError("timeout", "The store stopped the query at its time limit.")
+        raise StoreError("timeout", "The store stopped the query at its time limit.",
+                         by_store=True)
     parts: list[bytes] = []
     size = 0
     complete = True
@@ -181,4 +198,4 @@ def _read(response: object, end: float, max_bytes: int) -> Reply:
                  server=headers.get("Server") or "")
 
 
-__all__ = ["Endpoint", "Reply", "StoreError"]
+__all__ = ["Endpoint", "Reply", "StoreError", "stated_limit"]

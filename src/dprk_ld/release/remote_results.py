@@ -4,8 +4,11 @@ Solutions come as SPARQL JSON (pyoxigraph's XML reader trims a literal's outer s
 as N-Triples. An answer read only up to the byte cap is closed after its last whole row (or
 line) and said cut (:class:`Cut`); so is one that reached the store's row limit. Virtuoso's ways
 are read as any store's: its blank node ids (``nodeID://b1``), its ASK answered as a one-column
-SELECT. An answer that does not read as its media type is the store's failure
-(:class:`~dprk_ld.release.remote_http.StoreError`), never a result.
+SELECT. Virtuoso's rewritten literals (an ``xsd:duration`` as a number of months, an
+``xsd:boolean`` as ``1``/``0``) are given back in the form that was published, in solutions and
+triples alike (:mod:`~dprk_ld.release.virtuoso_literals`). An answer that does not read as its
+media type is the store's failure (:class:`~dprk_ld.release.remote_http.StoreError`), never a
+result.
 
 The answers are :class:`Solutions` and :class:`Triples`, plain Python objects that read and
 serialize as pyoxigraph's ``QuerySolutions`` and ``QueryTriples`` do. pyoxigraph's own may not
@@ -24,6 +27,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from dprk_ld.release import virtuoso_literals
 from dprk_ld.release.remote_http import Reply, StoreError
 
 #: solutions come as SPARQL JSON (pyoxigraph's XML reader trims a literal's outer spaces)
@@ -56,7 +60,7 @@ class Solutions:
     def __len__(self) -> int:
         return len(self.rows)
 
-    def serialize(self, output: Any = None, format: Any = None) -> bytes | None:  # noqa: A002
+    def serialize(self, output: Any = None, format: Any = None) -> bytes | None:
         parsed = ox.parse_query_results(self._body, format=ox.QueryResultsFormat.JSON)
         try:
             return parsed.serialize(output, format=format)
@@ -78,7 +82,7 @@ class Triples:
     def __len__(self) -> int:
         return len(self.triples)
 
-    def serialize(self, output: Any = None, format: Any = None) -> bytes | None:  # noqa: A002
+    def serialize(self, output: Any = None, format: Any = None) -> bytes | None:
         return ox.serialize(self.triples, output, format=format)
 
 
@@ -103,13 +107,15 @@ def read_result(reply: Reply, max_bytes: int,
         return _read_result(reply, max_bytes, known_rows)
     except (SyntaxError, ValueError):
         if CANCELLED in reply.body[-200:]:
-            raise StoreError("timeout", "The store stopped the query at its time limit.") \
-                from None
+            raise StoreError("timeout", "The store stopped the query at its time limit.",
+                             by_store=True) from None
         raise StoreError("failed", "The store's answer could not be read.") from None
 
 
 def _read_result(reply: Reply, max_bytes: int, known_rows: int | None) -> tuple[Any, Cut | None]:
     body = reply.body
+    if virtuoso_literals.is_virtuoso(reply.server):
+        body = virtuoso_literals.restore(body, reply.media_type)
     if reply.media_type == JSON_RESULTS:
         body = _VIRTUOSO_BNODE_RE.sub(rb"\1", body)
         kept = 0
