@@ -48,6 +48,9 @@ __all__ = ["KINDS", "MARK", "StorePool", "app_config", "close_app", "create_app"
 KINDS = ("embedded", "oxigraph", "virtuoso")
 MARK = "embedded_only"
 SPARE = 3  # stores started before an idle one takes another release (big ones stay put)
+#: each store stops a query after 60 s of its own (Virtuoso's MaxQueryExecutionTime is 60 by
+#: default): a test's stuck query, whose client has gone, does not run on for the session
+STORE_OPTIONS: dict[str, dict[str, Any]] = {"oxigraph": {"timeout_s": 60}}
 #: how releases map to store processes (the module's docstring says why)
 POLICY = (f"a store per release used at once, kept for the session; past {SPARE} stores, a "
           "release swapped into the idle store holding the smallest one")
@@ -89,7 +92,8 @@ class StorePool:
                 if idle and len(self.servers) >= SPARE else None
             if server is None:
                 began = time.monotonic()
-                server = STORES[self.kind](self.folder / f"{len(self.servers):03d}").start()
+                server = STORES[self.kind](self.folder / f"{len(self.servers):03d}",
+                                           **STORE_OPTIONS.get(self.kind, {})).start()
                 self.seconds["start"] += time.monotonic() - began
                 self.servers.append(server)
             self._publish(server, dist, key)
