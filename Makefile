@@ -32,9 +32,10 @@ test: $(STAMP)
 	bash tools/system-deps
 	$(BIN)/ruff check src tests
 	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 tests/endpoint tests/linked_data --store oxigraph
+	$(BIN)/python -m pytest -n 2 tests/endpoint tests/linked_data --store virtuoso
 
-# the endpoint and linked-data suites again, over each external store (issue 14); not yet part of
-# `make test`: they still fail where the stores differ (listed in docs/stores.md)
+# the endpoint and linked-data suites again, over each external store (issue 14; also in `make test`)
 test-stores: $(STAMP)
 	bash tools/system-deps
 	$(BIN)/python -m pytest -n 2 tests/endpoint tests/linked_data --store oxigraph
