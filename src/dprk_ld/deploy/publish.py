@@ -17,7 +17,7 @@ The steps, each checked:
 2. each graph is sent with the SPARQL 1.1 Graph Store Protocol (an HTTP ``PUT`` of N-Triples)
    under its staging name; its triple count in the store is compared with the release's, and
    so are its distinct typed literals (neither strings nor tagged: numbers, dates, durations
-   ...), by value where one value has several lexical forms (:data:`SAME_VALUE`). A
+   ...), by value where one value has several lexical forms (:func:`same_value`). A
    difference, or any error, drops the staging graphs and stops: the published release is left
    as it was. A datatype given in ``tolerate`` may come back rewritten: the rewrites are
    reported, not refused;
@@ -68,13 +68,13 @@ import requests
 from SPARQLWrapper import BASIC, DIGEST, JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-from dprk_ld.release.namespaces import BASE, GRAPH
-from dprk_ld.release.remote import PUBLISHED, PUBLISHED_GRAPH
+from dprk_ld.release import virtuoso_literals
+from dprk_ld.release.namespaces import GRAPH
+from dprk_ld.release.remote import DCAT_VERSION, PUBLISHED, PUBLISHED_GRAPH
+from dprk_ld.release.remote import DPRK_RELEASE_ID as RELEASE_ID
 from dprk_ld.release.remote_http import TIMEOUT_STATE
 from dprk_ld.release.served import ServedRelease
 
-RELEASE_ID = BASE + "ontology#releaseId"
-DCAT_VERSION = "http://www.w3.org/ns/dcat#version"
 STAGING = ".staging-"
 VOID = str(GRAPH["void"])
 #: where the update and graph store addresses are, for a query address ending so
@@ -84,9 +84,6 @@ DERIVED = {
 }
 N_TRIPLES = "application/n-triples"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-#: lexical forms of one value, compared as that value: Virtuoso gives xsd:boolean true back as "1"
-SAME_VALUE = {("1", "http://www.w3.org/2001/XMLSchema#boolean"): "true",
-              ("0", "http://www.w3.org/2001/XMLSchema#boolean"): "false"}
 
 
 class PublishError(Exception):
@@ -152,8 +149,12 @@ def release_graphs(dist: Path) -> ReleaseGraphs:
 
 
 def same_value(value: str, datatype: str) -> tuple[str, str]:
-    """(value, datatype), the value in the one lexical form :data:`SAME_VALUE` gives it."""
-    return SAME_VALUE.get((value, datatype), value), datatype
+    """(value, datatype), a boolean in its one lexical form (Virtuoso gives ``true`` back as
+    ``"1"``, the same value). Durations of months, which it gives back as another value, are
+    left as given: publish reports that rewrite (``tolerate``)."""
+    if datatype == virtuoso_literals.BOOLEAN:
+        return virtuoso_literals.published_form(value, datatype), datatype
+    return value, datatype
 
 
 def staging_name(graph: str, release_id: str) -> str:

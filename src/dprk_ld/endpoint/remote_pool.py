@@ -89,7 +89,6 @@ class RemotePool:
     def __init__(self, store: RemoteStore, config: PoolConfig | None = None) -> None:
         self.store = store
         self.config = config or PoolConfig()
-        self.execute = execute_remote
         self.judge = remote_query.SyntaxJudge(self.config.size)
         self.killed = 0  # queries stopped at the deadline
         self._free = max(1, self.config.size)

@@ -85,7 +85,7 @@ class Endpoint:
     def probe(self) -> str:
         """Ask the store a trivial question; learn whether it is Virtuoso; its Server header."""
         reply = self.send("ASK { }", (), (), "application/sparql-results+xml", 1 << 20)
-        self.virtuoso = reply.server.lower().startswith("virtuoso")
+        self.virtuoso = is_virtuoso(reply.server)
         return reply.server
 
     def _wrapper(self, query: str, default_graphs: tuple[str, ...],
@@ -143,6 +143,11 @@ class Endpoint:
                 response.close()
 
 
+def is_virtuoso(server: str) -> bool:
+    """Whether a ``Server`` header names Virtuoso."""
+    return server.strip().lower().startswith("virtuoso")
+
+
 def stated_limit(said: str) -> float | None:
     """The time limit, in seconds, a store's refusal states ("... exceeds the limit of 60
     (sec)", Virtuoso's refusal by its cost estimate); None when it states none."""
@@ -198,4 +203,4 @@ def _read(response: object, end: float, max_bytes: int) -> Reply:
                  server=headers.get("Server") or "")
 
 
-__all__ = ["Endpoint", "Reply", "StoreError", "stated_limit"]
+__all__ = ["Endpoint", "Reply", "StoreError", "is_virtuoso", "stated_limit"]

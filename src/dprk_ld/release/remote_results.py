@@ -28,7 +28,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from dprk_ld.release import virtuoso_literals
-from dprk_ld.release.remote_http import Reply, StoreError
+from dprk_ld.release.remote_http import Reply, StoreError, is_virtuoso
 
 #: solutions come as SPARQL JSON (pyoxigraph's XML reader trims a literal's outer spaces)
 JSON_RESULTS = "application/sparql-results+json"
@@ -114,7 +114,7 @@ def read_result(reply: Reply, max_bytes: int,
 
 def _read_result(reply: Reply, max_bytes: int, known_rows: int | None) -> tuple[Any, Cut | None]:
     body = reply.body
-    if virtuoso_literals.is_virtuoso(reply.server):
+    if is_virtuoso(reply.server):
         body = virtuoso_literals.restore(body, reply.media_type)
     if reply.media_type == JSON_RESULTS:
         body = _VIRTUOSO_BNODE_RE.sub(rb"\1", body)

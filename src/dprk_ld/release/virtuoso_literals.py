@@ -20,8 +20,8 @@ is ``"12"``, mapped to ``"P1Y"``). The release has only durations of whole month
 
 The mapping works on the answer's text (SPARQL JSON or N-Triples), before it is read, so that
 the rows, the triples and their serializations all hold the published form. It is used for
-Virtuoso's answers only (:func:`is_virtuoso`): another store's ``"1"^^xsd:boolean`` is what
-that store holds.
+Virtuoso's answers only (:func:`~dprk_ld.release.remote_http.is_virtuoso`): another store's
+``"1"^^xsd:boolean`` is what that store holds.
 """
 
 from __future__ import annotations
@@ -43,11 +43,6 @@ _JSON_TERM_RE = re.compile(rb'\{[^{}]*"datatype"\s*:\s*"' + re.escape(XSD.encode
 #: backslash is inside another literal)
 _NT_LITERAL_RE = re.compile(rb'(?<!\\)"(-?[0-9]+)"\^\^<' + re.escape(XSD.encode())
                             + rb'(duration|boolean)>')
-
-
-def is_virtuoso(server: str) -> bool:
-    """Whether a ``Server`` header names Virtuoso."""
-    return server.strip().lower().startswith("virtuoso")
 
 
 def months_duration(months: int) -> str:
@@ -99,4 +94,4 @@ def _nt_literal(match: re.Match[bytes]) -> bytes:
     return b'"%s"^^<%s%s>' % (restored.encode(), XSD.encode(), name.encode())
 
 
-__all__ = ["BOOLEAN", "DURATION", "is_virtuoso", "months_duration", "published_form", "restore"]
+__all__ = ["BOOLEAN", "DURATION", "months_duration", "published_form", "restore"]

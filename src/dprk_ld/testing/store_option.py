@@ -154,8 +154,8 @@ def write_release(store: Any, release_id: str | None, version: str | None, folde
     and the front over a store reads the release's graphs only): the triples of ``store``'s
     default graph go into the release's data graph, so that a query without graph parameters
     sees what it sees over ``store`` (the union of its graphs). Without ``release_id``, the id
-    the store's VoID graph names (a build writes it there), else "unversioned" (as
-    :meth:`ServedRelease.from_store` says), so that publish does not add a second one."""
+    the store's VoID graph names (a build writes it there), so that the release and its
+    description agree, else "unversioned" (as :meth:`ServedRelease.from_store` says)."""
     folder.mkdir(parents=True, exist_ok=True)
     named = [q.object.value for q in store.quads_for_pattern(
         ox.NamedNode(DATASET_IRI), ox.NamedNode(RELEASE_ID), None, ox.NamedNode(str(GRAPH["void"])))]
