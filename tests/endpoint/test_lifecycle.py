@@ -81,6 +81,7 @@ def wait_for_a_busy_query_worker(srv: Served) -> None:
         time.sleep(0.1)
 
 
+@pytest.mark.embedded_only(reason="the forked query processes' CPU, seen from outside")
 @pytest.mark.parametrize("how", ["ctrl-c", "sigint", "sigterm"])
 def test_a_stop_ends_every_process_with_a_query_in_flight(
         how: str, fixture_dist: Path, tmp_path: Path) -> None:

@@ -35,6 +35,7 @@ from SPARQLWrapper import (
 )
 
 from dprk_ld.testing import CARTESIAN, ConnectionCounter, ServerProcess, service_queries
+from dprk_ld.testing.store_option import serve_options
 
 pytestmark = pytest.mark.server
 
@@ -47,9 +48,11 @@ COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 @pytest.fixture(scope="module")
 def server(fixture_dist: Path) -> Iterator[ServerProcess]:
-    srv = ServerProcess(fixture_dist, query_timeout="3", query_workers="2", threads="8")
-    yield srv
-    srv.stop()
+    with serve_options(fixture_dist) as store:  # over the session's store (--store)
+        srv = ServerProcess(fixture_dist, query_timeout="3", query_workers="2", threads="8",
+                            **store)
+        yield srv
+        srv.stop()
 
 
 def fetch(url: str, data: bytes | None = None, headers: dict[str, str] | None = None,
@@ -234,6 +237,7 @@ def test_a_stuck_query_is_stopped_at_the_deadline(server: ServerProcess) -> None
     assert status == 200
 
 
+@pytest.mark.embedded_only(reason="the forked query processes' CPU, seen from outside")
 def test_lookups_are_answered_while_a_query_is_stuck(fixture_dist: Path) -> None:
     """A server whose deadline is far off: once a query worker is seen busy with the stuck query
     (it uses CPU, idle workers do not), lookups and other queries are answered, and the stuck
@@ -315,8 +319,12 @@ def _web_processes(srv: ServerProcess) -> list[int]:
 def test_web_processes_count_a_client_once(fixture_dist: Path) -> None:
     """Two web processes share one ledger: a client limited to one query at a time gets one, on
     whichever process its connections land (six connections: all on one process 1 time in 32)."""
-    srv = ServerProcess(fixture_dist, workers="2", query_timeout="4", query_workers="2",
-                        client_queries="1")
+    with serve_options(fixture_dist) as store:
+        _count_a_client_once(ServerProcess(fixture_dist, workers="2", query_timeout="4",
+                                           query_workers="2", client_queries="1", **store))
+
+
+def _count_a_client_once(srv: ServerProcess) -> None:
     try:
         ledgers = set()
         for pid in _web_processes(srv):

@@ -23,13 +23,14 @@ under an external store they are deselected, and the terminal summary counts the
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,7 @@ from dprk_ld.testing.stores import STORES, StoreServer
 from dprk_ld.web import app as web_app
 
 __all__ = ["KINDS", "MARK", "StorePool", "app_config", "close_app", "create_app", "published",
-           "store_kind"]
+           "serve_options", "store_kind"]
 
 KINDS = ("embedded", "oxigraph", "virtuoso")
 MARK = "embedded_only"
@@ -221,6 +222,22 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if server is not None and _pool is not None:
         _pool.opened(app, server)
     return app
+
+
+@contextlib.contextmanager
+def serve_options(dist: Path) -> Iterator[dict[str, str]]:
+    """Options of a `dprk-ld serve` process (as :class:`dprk_ld.testing.ServerProcess` takes
+    them) for the release in ``dist`` over the session's store: none over the embedded store;
+    else ``store``, the query address of a store holding that release (``serve --store URL``,
+    ``--dist`` kept), counted as used until the block ends."""
+    if _pool is None:
+        yield {}
+        return
+    server = _pool.take(dist)
+    try:
+        yield {"store": server.endpoints.query_url}
+    finally:
+        _pool.users[id(server)] -= 1
 
 
 def close_app(app: Flask) -> None:
