@@ -320,7 +320,8 @@ def test_web_processes_count_a_client_once(fixture_dist: Path) -> None:
     """Two web processes share one ledger: a client limited to one query at a time gets one, on
     whichever process its connections land (six connections: all on one process 1 time in 32)."""
     with serve_options(fixture_dist) as store:
-        _count_a_client_once(ServerProcess(fixture_dist, workers="2", query_timeout="4",
+        # the deadline is the time the other five requests have to arrive while the first runs
+        _count_a_client_once(ServerProcess(fixture_dist, workers="2", query_timeout="8",
                                            query_workers="2", client_queries="1", **store))
 
 
