@@ -50,7 +50,8 @@ KINDS = ("embedded", "oxigraph", "virtuoso")
 MARK = "embedded_only"
 SPARE = 3  # stores started before an idle one takes another release (big ones stay put)
 #: each store stops a query after 60 s of its own (Virtuoso's MaxQueryExecutionTime is 60 by
-#: default): a test's stuck query, whose client has gone, does not run on for the session
+#: default): a test's stuck query, whose client has gone, does not run on for the session.
+#: Oxigraph's --timeout-s does not stop every query (not CARTESIAN): docs/stores.md says which
 STORE_OPTIONS: dict[str, dict[str, Any]] = {"oxigraph": {"timeout_s": 60}}
 #: how releases map to store processes (the module's docstring says why)
 POLICY = (f"a store per release used at once, kept for the session; past {SPARE} stores, a "
