@@ -33,6 +33,7 @@ from dprk_ld.deploy.publish import (
 )
 from dprk_ld.release.namespaces import GRAPH
 from dprk_ld.release.remote import PUBLISHED, PUBLISHED_GRAPH
+from dprk_ld.testing.remote import fake_store
 from dprk_ld.testing.stores import STORES, StoreServer, variant_release
 
 EXTRA = str(GRAPH["extra"])
@@ -334,15 +335,9 @@ def test_an_answer_cut_at_the_stores_time_limit_stops_publish() -> None:
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), PartialCounts)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    with fake_store(PartialCounts) as base:
+        url = base + "/sparql"
         store = publishing.Store(publishing.derive_target(url, url, url))
         with pytest.raises(PublishError) as caught:
             store.counts(["urn:g"])
         assert "S1TAT" in str(caught.value) and "time limit" in str(caught.value)
-    finally:
-        server.shutdown()
-        server.server_close()

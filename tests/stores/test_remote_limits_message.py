@@ -5,10 +5,9 @@ limit and Oxigraph's server's do not) or our deadline (the HTTP timeout). The er
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -18,6 +17,7 @@ from dprk_ld.endpoint.errors import QueryError
 from dprk_ld.endpoint.pool import PoolConfig
 from dprk_ld.release.remote_http import Endpoint, Reply, StoreError, stated_limit
 from dprk_ld.release.remote_results import read_result
+from dprk_ld.testing.remote import fake_store
 
 ESTIMATE = (b"Virtuoso 42000 Error The estimated execution time 10981 (sec) exceeds the limit of "
             b"60 (sec).\n\nSPARQL query:\nSELECT (COUNT(*) AS ?n) WHERE { ... }")
@@ -50,14 +50,8 @@ class _Store(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def store_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Store)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with fake_store(_Store) as url:
+        yield url
 
 
 def _store_error(url: str, timeout: float = 10.0) -> StoreError:

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +26,22 @@ Row = tuple[str, ...]
 Terms = tuple[str, str, str]
 BLANK = "_:"  # every blank node of a solution: labels differ between stores and are no answer
 
-__all__ = ["BLANK", "answer_value", "graph_terms", "publish_into", "solution_rows"]
+__all__ = ["BLANK", "answer_value", "fake_store", "graph_terms", "publish_into", "solution_rows"]
+
+
+@contextmanager
+def fake_store(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A store that answers as ``handler`` says (a store's answers no real one gives at will:
+    a refusal, a stop at its time limit), on a free loopback port in a thread; yields its base
+    URL (no trailing /)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def _term(term: Any) -> str:

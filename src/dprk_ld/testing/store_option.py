@@ -115,6 +115,10 @@ class StorePool:
     def opened(self, app: Flask, server: StoreServer) -> None:
         self.apps[id(app)] = id(server)
 
+    def put_back(self, server: StoreServer) -> None:
+        """A store taken with :meth:`take` is no longer used by what took it."""
+        self.users[id(server)] -= 1
+
     def give_back(self, app: Flask) -> None:
         """``app`` is closed: its store may take another release."""
         server = self.apps.pop(id(app), None)
@@ -218,7 +222,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app = web_app.create_app(cfg)
     except BaseException:
         if server is not None and _pool is not None:
-            _pool.users[id(server)] -= 1
+            _pool.put_back(server)
         raise
     if server is not None and _pool is not None:
         _pool.opened(app, server)
@@ -238,7 +242,7 @@ def serve_options(dist: Path) -> Iterator[dict[str, str]]:
     try:
         yield {"store": server.endpoints.query_url}
     finally:
-        _pool.users[id(server)] -= 1
+        _pool.put_back(server)
 
 
 def close_app(app: Flask) -> None:
